@@ -1,0 +1,119 @@
+import Foundation
+
+/// Element-wise kernels and reductions. Each works in place or into a
+/// preallocated output so that training loops allocate nothing per step.
+extension Tensor {
+    /// self ← self + α·x (BLAS's axpy).
+    public mutating func add(_ x: Tensor, scaledBy alpha: Float = 1) {
+        precondition(shape == x.shape, "add: shapes \(shape) and \(x.shape) differ")
+        scalars.withUnsafeMutableBufferPointer { y in
+            x.scalars.withUnsafeBufferPointer { x in
+                for i in y.indices { y[i] += alpha * x[i] }
+            }
+        }
+    }
+
+    /// self ← α·self.
+    public mutating func scale(by alpha: Float) {
+        scalars.withUnsafeMutableBufferPointer { y in
+            for i in y.indices { y[i] *= alpha }
+        }
+    }
+
+    /// Adds a row vector to every row of a matrix (bias broadcast).
+    public mutating func addRowVector(_ v: Tensor) {
+        precondition(rank == 2 && v.count == shape[1], "addRowVector: \(v.shape) does not broadcast over rows of \(shape)")
+        let n = shape[1]
+        scalars.withUnsafeMutableBufferPointer { y in
+            v.scalars.withUnsafeBufferPointer { v in
+                for r in 0..<shape[0] {
+                    let row = r * n
+                    for j in 0..<n { y[row + j] += v[j] }
+                }
+            }
+        }
+    }
+
+    /// Column sums of a matrix, accumulated into `into` (bias gradients).
+    public func sumRows(accumulatingInto out: inout Tensor) {
+        precondition(rank == 2 && out.count == shape[1], "sumRows: \(shape) does not reduce into \(out.shape)")
+        let n = shape[1]
+        scalars.withUnsafeBufferPointer { x in
+            out.scalars.withUnsafeMutableBufferPointer { o in
+                for r in 0..<shape[0] {
+                    let row = r * n
+                    for j in 0..<n { o[j] += x[row + j] }
+                }
+            }
+        }
+    }
+
+    public mutating func applyTanh() {
+        scalars.withUnsafeMutableBufferPointer { y in
+            for i in y.indices { y[i] = Foundation.tanh(y[i]) }
+        }
+    }
+
+    public mutating func applyReLU() {
+        scalars.withUnsafeMutableBufferPointer { y in
+            for i in y.indices { y[i] = Swift.max(y[i], 0) }
+        }
+    }
+
+    public mutating func applyExp() {
+        scalars.withUnsafeMutableBufferPointer { y in
+            for i in y.indices { y[i] = Foundation.exp(y[i]) }
+        }
+    }
+
+    /// gradient ← gradient ⊙ (1 − y²), where `output` holds y = tanh(x).
+    public mutating func multiplyByTanhDerivative(output y: Tensor) {
+        precondition(shape == y.shape, "tanh backward: shapes \(shape) and \(y.shape) differ")
+        scalars.withUnsafeMutableBufferPointer { g in
+            y.scalars.withUnsafeBufferPointer { y in
+                for i in g.indices { g[i] *= 1 - y[i] * y[i] }
+            }
+        }
+    }
+
+    /// gradient ← gradient ⊙ 1[y > 0], where `output` holds y = relu(x).
+    public mutating func multiplyByReLUDerivative(output y: Tensor) {
+        precondition(shape == y.shape, "relu backward: shapes \(shape) and \(y.shape) differ")
+        scalars.withUnsafeMutableBufferPointer { g in
+            y.scalars.withUnsafeBufferPointer { y in
+                for i in g.indices where y[i] <= 0 { g[i] = 0 }
+            }
+        }
+    }
+
+    /// Row-wise log-softmax of a matrix, numerically stable (max subtracted).
+    public func logSoftmaxRows(into out: inout Tensor) {
+        precondition(rank == 2, "logSoftmaxRows needs a matrix, got \(shape)")
+        out.resize(to: shape)
+        let n = shape[1]
+        scalars.withUnsafeBufferPointer { x in
+            out.scalars.withUnsafeMutableBufferPointer { o in
+                for r in 0..<shape[0] {
+                    let row = r * n
+                    var m = -Float.infinity
+                    for j in 0..<n { m = Swift.max(m, x[row + j]) }
+                    var s: Float = 0
+                    for j in 0..<n { s += Foundation.exp(x[row + j] - m) }
+                    let logZ = m + Foundation.log(s)
+                    for j in 0..<n { o[row + j] = x[row + j] - logZ }
+                }
+            }
+        }
+    }
+
+    public func sum() -> Float { scalars.reduce(0, +) }
+    public func mean() -> Float { count == 0 ? 0 : sum() / Float(count) }
+    public func squaredNorm() -> Float {
+        scalars.withUnsafeBufferPointer { x in
+            var s: Float = 0
+            for v in x { s += v * v }
+            return s
+        }
+    }
+    public func max() -> Float { scalars.max() ?? -.infinity }
+}
