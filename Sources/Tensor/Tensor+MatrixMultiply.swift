@@ -5,8 +5,7 @@ extension Tensor {
     /// Both operands are matrices (rank 2); a shape mismatch stops with a
     /// message naming both shapes.
     public static func matmul(
-        _ a: Tensor, transposed transposeA: Bool = false,
-        _ b: Tensor, transposed transposeB: Bool = false,
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
         into c: inout Tensor, beta: Float = 0, blas: BLAS = .shared
     ) {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got shapes \(a.shape) and \(b.shape)")
@@ -37,22 +36,21 @@ extension Tensor {
 
     /// op(A)·op(B) as a new tensor.
     public static func matmul(
-        _ a: Tensor, transposed transposeA: Bool = false,
-        _ b: Tensor, transposed transposeB: Bool = false, blas: BLAS = .shared
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, blas: BLAS = .shared
     ) -> Tensor {
         var c = Tensor(zeros: [0])
-        matmul(a, transposed: transposeA, b, transposed: transposeB, into: &c, blas: blas)
+        matmul(a, b, transposeA: transposeA, transposeB: transposeB, into: &c, blas: blas)
         return c
     }
 
     /// y ← op(A)·x + β·y for a matrix A and vector x (GEMV as a one-column GEMM).
     public static func matvec(
-        _ a: Tensor, transposed transposeA: Bool = false, _ x: Tensor,
+        _ a: Tensor, _ x: Tensor, transposeA: Bool = false,
         into y: inout Tensor, beta: Float = 0, blas: BLAS = .shared
     ) {
         precondition(a.rank == 2 && x.rank == 1, "matvec needs a matrix and a vector, got shapes \(a.shape) and \(x.shape)")
         var column = beta == 0 ? Tensor(zeros: [0]) : y.reshaped([y.count, 1])
-        matmul(a, transposed: transposeA, x.reshaped([x.count, 1]), into: &column, beta: beta, blas: blas)
+        matmul(a, x.reshaped([x.count, 1]), transposeA: transposeA, into: &column, beta: beta, blas: blas)
         y = column.reshaped([column.count])
     }
 }

@@ -1,0 +1,45 @@
+import Tensor
+
+/// A fully connected layer y = x·W + b, with `weight` stored [inputs, outputs]
+/// so that the forward pass is a plain GEMM and the backward passes are the
+/// two transposed ones.
+public struct Linear: Sendable, Codable, Equatable {
+    public var weight: Parameter
+    public var bias: Parameter
+
+    public init(weight: Tensor, bias: Tensor) {
+        precondition(weight.rank == 2 && bias.shape == [weight.shape[1]],
+                     "Linear: weight \(weight.shape) and bias \(bias.shape) do not match")
+        self.weight = Parameter(weight)
+        self.bias = Parameter(bias)
+    }
+
+    public var inputSize: Int { weight.value.shape[0] }
+    public var outputSize: Int { weight.value.shape[1] }
+
+    /// y ← x·W + b for a batch x of shape [batch, inputs].
+    public func forward(_ x: Tensor, into y: inout Tensor) {
+        Tensor.matmul(x, weight.value, into: &y)
+        y.addRowVector(bias.value)
+    }
+
+    /// Given dL/dy, accumulates dL/dW = xᵀ·dy and dL/db = Σ_rows dy, and
+    /// writes dL/dx = dy·Wᵀ into `inputGradient` when one is asked for.
+    public mutating func backward(_ x: Tensor, outputGradient dy: Tensor, inputGradient dx: inout Tensor?) {
+        Tensor.matmul(x, dy, transposeA: true, into: &weight.gradient, beta: 1)
+        dy.sumRows(accumulatingInto: &bias.gradient)
+        if dx != nil {
+            Tensor.matmul(dy, weight.value, transposeB: true, into: &dx!)
+        }
+    }
+
+    public func forwardFLOPs(batch: Int) -> Double {
+        Double(batch) * Double(outputSize) * Double(2 * inputSize + 1)
+    }
+
+    public func backwardFLOPs(batch: Int, inputGradient: Bool) -> Double {
+        let weightGradient = 2.0 * Double(batch) * Double(inputSize * outputSize)
+        let biasGradient = Double(batch * outputSize)
+        return weightGradient + biasGradient + (inputGradient ? weightGradient : 0)
+    }
+}

@@ -1,0 +1,141 @@
+import Tensor
+
+/// A multilayer perceptron: Linear → activation → … → Linear (no activation
+/// on the output), with an explicit batched forward and backward pass.
+///
+/// The network holds only parameters. Everything a pass produces lives in a
+/// caller-owned `Workspace`, so several threads can run one network at once
+/// (each with its own workspace) and a steady-state training step allocates
+/// nothing.
+public struct MLP: Sendable, Codable, Equatable {
+    /// Layer widths, input first: `[obs, 64, 64, actions]`.
+    public let sizes: [Int]
+    public let activation: Activation
+    public var layers: [Linear]
+
+    /// Orthogonally initialised weights (gain `hiddenGain` for hidden layers,
+    /// `outputGain` for the last) and zero biases, as CleanRL does.
+    public init<G: RandomNumberGenerator>(
+        sizes: [Int], activation: Activation = .tanh,
+        hiddenGain: Double = 2.0.squareRoot(), outputGain: Double, rng: inout G
+    ) {
+        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "MLP needs at least two positive sizes, got \(sizes)")
+        self.sizes = sizes
+        self.activation = activation
+        self.layers = (0..<(sizes.count - 1)).map { i in
+            let isOutput = i == sizes.count - 2
+            return Linear(
+                weight: Initialization.orthogonal(
+                    rows: sizes[i], columns: sizes[i + 1], gain: isOutput ? outputGain : hiddenGain, rng: &rng),
+                bias: Tensor(zeros: [sizes[i + 1]]))
+        }
+    }
+
+    public var inputSize: Int { sizes.first! }
+    public var outputSize: Int { sizes.last! }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.weight.value.count + $1.bias.value.count } }
+
+    /// The activations of one forward pass (kept for the backward pass) and
+    /// the gradient buffers of one backward pass.
+    public struct Workspace: Sendable {
+        /// outputs[i] is layer i's output, after its activation for hidden layers.
+        public var outputs: [Tensor]
+        var gradients: [Tensor]
+
+        public init() {
+            outputs = []
+            gradients = []
+        }
+    }
+
+    /// Runs a batch x of shape [batch, inputs]; returns [batch, outputs].
+    @discardableResult
+    public func forward(_ x: Tensor, workspace: inout Workspace) -> Tensor {
+        precondition(x.rank == 2 && x.shape[1] == inputSize, "MLP input \(x.shape) does not match input size \(inputSize)")
+        if workspace.outputs.count != layers.count {
+            workspace.outputs = Array(repeating: Tensor(zeros: [0]), count: layers.count)
+        }
+        for i in layers.indices {
+            layers[i].forward(i == 0 ? x : workspace.outputs[i - 1], into: &workspace.outputs[i])
+            if i < layers.count - 1 {
+                activation.forward(&workspace.outputs[i])
+            }
+        }
+        return workspace.outputs[layers.count - 1]
+    }
+
+    /// Backpropagates dL/dy for the batch `x` last passed through `forward`
+    /// with this workspace, accumulating into every parameter's gradient.
+    /// The gradient with respect to `x` is not needed by PPO and is returned
+    /// only when `inputGradient` is true (for tests and stacked models).
+    @discardableResult
+    public mutating func backward(
+        _ x: Tensor, outputGradient: Tensor, workspace: inout Workspace, inputGradient: Bool = false
+    ) -> Tensor? {
+        precondition(workspace.outputs.count == layers.count, "MLP.backward before forward")
+        precondition(outputGradient.shape == workspace.outputs[layers.count - 1].shape,
+                     "MLP output gradient \(outputGradient.shape) does not match output \(workspace.outputs[layers.count - 1].shape)")
+        if workspace.gradients.count != layers.count {
+            workspace.gradients = Array(repeating: Tensor(zeros: [0]), count: layers.count)
+        }
+        // gradients[i] holds dL/d(output of layer i), pre-activation once the
+        // activation's derivative has been applied.
+        workspace.gradients[layers.count - 1] = outputGradient
+        // Drop the reference to the caller's tensor on the way out, so that the
+        // caller can overwrite it next step without a copy.
+        defer { workspace.gradients[layers.count - 1] = Tensor(zeros: [0]) }
+        for i in layers.indices.reversed() {
+            var inputGradientOfLayer: Tensor? = nil
+            if i > 0 {
+                inputGradientOfLayer = workspace.gradients[i - 1]
+                workspace.gradients[i - 1] = Tensor(zeros: [0])  // keep the buffer unique
+            } else if inputGradient {
+                inputGradientOfLayer = Tensor(zeros: [0])
+            }
+            layers[i].backward(
+                i == 0 ? x : workspace.outputs[i - 1],
+                outputGradient: workspace.gradients[i], inputGradient: &inputGradientOfLayer)
+            if i > 0 {
+                var g = inputGradientOfLayer!
+                activation.backward(&g, output: workspace.outputs[i - 1])
+                workspace.gradients[i - 1] = g
+            } else if inputGradient {
+                return inputGradientOfLayer
+            }
+        }
+        return nil
+    }
+
+    public mutating func zeroGradients() {
+        for i in layers.indices {
+            layers[i].weight.zeroGradient()
+            layers[i].bias.zeroGradient()
+        }
+    }
+
+    /// Visits every parameter in a fixed order (weight, bias per layer), the
+    /// order optimisers, clipping and serialisation rely on.
+    public mutating func updateEachParameter(_ body: (Int, inout Parameter) throws -> Void) rethrows {
+        for i in layers.indices {
+            try body(2 * i, &layers[i].weight)
+            try body(2 * i + 1, &layers[i].bias)
+        }
+    }
+
+    public func forwardFLOPs(batch: Int) -> Double {
+        var flops = layers.reduce(0.0) { $0 + $1.forwardFLOPs(batch: batch) }
+        for layer in layers.dropLast() {
+            flops += Double(batch * layer.outputSize * activation.flopsPerElement)
+        }
+        return flops
+    }
+
+    public func backwardFLOPs(batch: Int) -> Double {
+        var flops = 0.0
+        for (i, layer) in layers.enumerated() {
+            flops += layer.backwardFLOPs(batch: batch, inputGradient: i > 0)
+            if i > 0 { flops += Double(3 * batch * layer.inputSize) }  // activation derivative
+        }
+        return flops
+    }
+}
