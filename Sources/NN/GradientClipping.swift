@@ -16,17 +16,16 @@ public enum GradientClipping {
         return sum.squareRoot()
     }
 
-    /// Scales every gradient by maxNorm / norm when the global norm exceeds
-    /// `maxNorm`; returns the norm before clipping.
-    @discardableResult
-    public static func clip(_ models: inout [MLP], maxNorm: Double) -> Double {
-        let norm = globalNorm(models)
-        if norm > maxNorm {
-            let scale = Float(maxNorm / (norm + 1e-6))  // PyTorch's clip_grad_norm_
-            for i in models.indices {
-                models[i].updateEachParameter { _, p in p.gradient.scale(by: scale) }
-            }
-        }
-        return norm
+    /// The factor PyTorch's `clip_grad_norm_` multiplies every gradient by:
+    /// maxNorm / norm when the norm exceeds maxNorm, else 1.
+    public static func scale(norm: Double, maxNorm: Double) -> Float {
+        norm > maxNorm ? Float(maxNorm / (norm + 1e-6)) : 1
+    }
+}
+
+extension MLP {
+    public mutating func scaleGradients(by factor: Float) {
+        guard factor != 1 else { return }
+        updateEachParameter { _, p in p.gradient.scale(by: factor) }
     }
 }

@@ -36,14 +36,15 @@ final class OptimizerTests: XCTestCase {
         var b = MLP(sizes: [1, 1], outputGain: 1, rng: &fixedRNG)
         a.layers[0].weight.gradient.scalars = [3]
         b.layers[0].bias.gradient.scalars = [4]
-        var models = [a, b]
-        let norm = GradientClipping.clip(&models, maxNorm: 0.5)
+        let norm = GradientClipping.globalNorm([a, b])
         XCTAssertEqual(norm, 5, accuracy: 1e-9)
-        XCTAssertEqual(models[0].layers[0].weight.gradient.scalars[0], 0.3, accuracy: 1e-6)
-        XCTAssertEqual(models[1].layers[0].bias.gradient.scalars[0], 0.4, accuracy: 1e-6)
+        let factor = GradientClipping.scale(norm: norm, maxNorm: 0.5)
+        a.scaleGradients(by: factor)
+        b.scaleGradients(by: factor)
+        XCTAssertEqual(a.layers[0].weight.gradient.scalars[0], 0.3, accuracy: 1e-6)
+        XCTAssertEqual(b.layers[0].bias.gradient.scalars[0], 0.4, accuracy: 1e-6)
+        XCTAssertEqual(GradientClipping.globalNorm([a, b]), 0.5, accuracy: 1e-6)
         // Below the threshold nothing changes.
-        let unchanged = GradientClipping.clip(&models, maxNorm: 10)
-        XCTAssertEqual(unchanged, 0.5, accuracy: 1e-6)
-        XCTAssertEqual(models[0].layers[0].weight.gradient.scalars[0], 0.3, accuracy: 1e-6)
+        XCTAssertEqual(GradientClipping.scale(norm: 0.5, maxNorm: 10), 1)
     }
 }

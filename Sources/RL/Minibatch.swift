@@ -1,0 +1,54 @@
+import Tensor
+
+/// One minibatch gathered from the rollout buffer into contiguous arrays,
+/// reused from step to step.
+struct Minibatch: Sendable {
+    let size: Int
+    var observations: Tensor
+    var masks: [Bool]
+    var actions: [Int32]
+    var logProbabilities: [Float]
+    var advantages: [Float]
+    var returns: [Float]
+    var values: [Float]
+
+    init(size: Int, observationSize: Int, actionCount: Int) {
+        self.size = size
+        observations = Tensor(zeros: [size, observationSize])
+        masks = [Bool](repeating: false, count: size * actionCount)
+        actions = [Int32](repeating: 0, count: size)
+        logProbabilities = [Float](repeating: 0, count: size)
+        advantages = [Float](repeating: 0, count: size)
+        returns = [Float](repeating: 0, count: size)
+        values = [Float](repeating: 0, count: size)
+    }
+
+    /// Copies the samples at `indices`; with `normalize`, the advantages are
+    /// standardised within the minibatch (CleanRL's `norm_adv`, unbiased std).
+    mutating func gather(_ indices: ArraySlice<Int>, from buffer: RolloutBuffer, normalize: Bool) {
+        let obsSize = buffer.observationSize
+        let actionCount = buffer.actionCount
+        observations.scalars.withUnsafeMutableBufferPointer { obs in
+            masks.withUnsafeMutableBufferPointer { masks in
+                for (row, sample) in indices.enumerated() {
+                    (obs.baseAddress! + row * obsSize).update(from: buffer.observations + sample * obsSize, count: obsSize)
+                    (masks.baseAddress! + row * actionCount).update(from: buffer.masks + sample * actionCount, count: actionCount)
+                    actions[row] = buffer.actions[sample]
+                    logProbabilities[row] = buffer.logProbabilities[sample]
+                    advantages[row] = buffer.advantages[sample]
+                    returns[row] = buffer.returns[sample]
+                    values[row] = buffer.values[sample]
+                }
+            }
+        }
+        if normalize {
+            var mean = 0.0
+            for a in advantages { mean += Double(a) }
+            mean /= Double(size)
+            var variance = 0.0
+            for a in advantages { variance += (Double(a) - mean) * (Double(a) - mean) }
+            let std = size > 1 ? (variance / Double(size - 1)).squareRoot() : 0
+            for i in advantages.indices { advantages[i] = Float((Double(advantages[i]) - mean) / (std + 1e-8)) }
+        }
+    }
+}
