@@ -19,6 +19,8 @@ import RL
 /// - Summary: `success`, `episodicReturn`, `length`; metrics
 ///   `shortest_path` (BFS moves from start to goal, every episode) and
 ///   `path_efficiency` = shortest_path / length (successful episodes only).
+/// - Calling `step` after the episode ended, or with an action outside 0..<4,
+///   is a programming error and traps; call `reset` first.
 public struct GridworldEnvironment: Environment {
     public let map: GridMap
     /// Steps after which an episode is truncated (default `height · width`).
@@ -58,6 +60,9 @@ public struct GridworldEnvironment: Environment {
 
     /// An environment on `map`, placed at a valid but fixed start and goal:
     /// call `reset(rng:)` to begin an episode. `maxSteps` must be positive.
+    /// The init precomputes move and distance tables (for random ends, up to
+    /// 2 MiB); copies of one environment share them, so build one and copy it
+    /// for many workers rather than calling init for each.
     public init(map: GridMap, maxSteps: Int? = nil) {
         let maxSteps = maxSteps ?? map.height * map.width
         precondition(maxSteps > 0, "gridworld maxSteps must be positive, got \(maxSteps)")
