@@ -21,7 +21,9 @@ let package = Package(
         .target(name: "Tensor", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "RL", dependencies: ["Tensor", "NN"]),
-        .target(name: "Environments", dependencies: ["RL"], path: "Environments"),
+        .target(
+            name: "Environments", dependencies: ["RL"], path: "Environments",
+            exclude: ["README.md", "Arithmetic/README.md"]),
         .target(name: "Experiments", dependencies: ["Tensor", "NN", "RL", "Environments"]),
         .executableTarget(
             name: "rltrain",
