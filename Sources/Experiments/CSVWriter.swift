@@ -23,6 +23,8 @@ public final class CSVWriter {
     /// Data rows in the file (header excluded).
     public private(set) var rowCount: Int
     private var fd: Int32
+    /// File size after the last complete row, to undo a row that failed half-way.
+    private var size: off_t
 
     /// Starts a new file holding only the header, replacing any existing file.
     /// The header is written atomically, so the file is never headerless.
@@ -37,6 +39,7 @@ public final class CSVWriter {
         } catch {
             throw .file(error)
         }
+        size = lseek(fd, 0, SEEK_END)
     }
 
     /// Reopens an existing file to continue a run.
@@ -60,9 +63,10 @@ public final class CSVWriter {
         let keep = keepingRows ?? available
         guard keep <= available else { throw .tooFewRows(path: path, needed: keep, found: available) }
         rowCount = keep
+        size = off_t(parsed.recordEnds[keep])
         do throws(FileError) {
             fd = try POSIXFile.open(path, O_WRONLY | O_APPEND, operation: "open")
-            if ftruncate(fd, off_t(parsed.recordEnds[keep])) != 0 {
+            if ftruncate(fd, size) != 0 {
                 let error = FileError.last("truncate", path: path)
                 POSIXFile.close(fd)
                 throw error
@@ -84,11 +88,16 @@ public final class CSVWriter {
             throw .wrongFieldCount(path: path, row: rowCount + 1, expected: columns.count, found: fields.count)
         }
         guard fd >= 0 else { throw .closed(path: path) }
+        let bytes = Data(CSVWriter.line(fields).utf8)
         do {
-            try POSIXFile.writeAll(fd, Data(CSVWriter.line(fields).utf8), path: path)
+            try POSIXFile.writeAll(fd, bytes, path: path)
         } catch {
+            // E.g. the disk filled up mid-row: cut the partial row off, or the
+            // next row would be glued to it.
+            _ = ftruncate(fd, size)
             throw .file(error)
         }
+        size += off_t(bytes.count)
         rowCount += 1
     }
 

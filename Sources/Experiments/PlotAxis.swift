@@ -122,12 +122,13 @@ struct PlotAxis: Equatable {
         return PlotAxis(scale: .log10, lower: lower, upper: upper, major: major, minor: minor, step: 0)
     }
 
-    /// The 1-2-5 number nearest above `raw`.
+    /// The 1-2-5 number closest to `raw` (Heckbert's "nice numbers"
+    /// thresholds); always rounding up would leave as few as two ticks.
     static func niceStep(_ raw: Double) -> Double {
         guard raw.isFinite, raw > 0 else { return 1 }
         let magnitude = pow(10, Foundation.log10(raw).rounded(.down))
         let f = raw / magnitude
-        let nice: Double = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10
+        let nice: Double = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10
         return nice * magnitude
     }
 }

@@ -107,7 +107,8 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(steps.major.map(steps.label), ["0", "200k", "400k", "600k", "800k", "1M"])
         let fine = PlotAxis.make(values: [0, 2_500_000], scale: .linear, fixed: nil)
         XCTAssertEqual(fine.major.map(fine.label), ["0", "500k", "1M", "1.5M", "2M", "2.5M"])
-        XCTAssertEqual(PlotAxis.niceStep(0.13), 0.2)
+        XCTAssertEqual(PlotAxis.niceStep(0.13), 0.1)
+        XCTAssertEqual(PlotAxis.niceStep(0.216), 0.2)
         XCTAssertEqual(PlotAxis.niceStep(3), 5)
         XCTAssertEqual(PlotAxis.niceStep(7), 10)
     }
