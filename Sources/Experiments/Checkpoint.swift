@@ -64,6 +64,10 @@ public enum Checkpoint {
     /// the file in error messages.
     public static func decode(_ bytes: Data, path: String) throws(CheckpointError) -> Data {
         let bytes = Data(bytes) // re-based copy: indices start at zero
+        if bytes.count < magic.count, !bytes.isEmpty, magic.prefix(bytes.count) == bytes {
+            // Cut off inside the magic: ours, but truncated.
+            throw .truncated(path: path, expected: UInt64(headerSize), actual: UInt64(bytes.count))
+        }
         guard bytes.count >= magic.count, bytes.prefix(magic.count) == magic else {
             throw .notACheckpoint(path: path)
         }

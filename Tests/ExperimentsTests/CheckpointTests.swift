@@ -59,6 +59,9 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual("\(error)", "checkpoint c.bin: truncated, \(good.count - 10) bytes of \(good.count)")
         }
         XCTAssertThrowsError(try Checkpoint.decode(good + Data([0]), path: "c.bin"))
+        XCTAssertThrowsError(try Checkpoint.decode(good.prefix(5), path: "c.bin")) { error in
+            XCTAssertEqual(error as? CheckpointError, .truncated(path: "c.bin", expected: 28, actual: 5))
+        }
     }
 
     func testWrongVersionAndMagic() throws {
