@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "Environments", dependencies: ["RL"], path: "Environments",
             exclude: ["README.md", "Arithmetic/README.md"]),
-        .target(name: "Experiments", dependencies: ["Tensor", "NN", "RL", "Environments"]),
+        .target(name: "Experiments", dependencies: ["Tensor", "NN", "RL", "Environments"], exclude: ["README.md"]),
         .executableTarget(
             name: "rltrain",
             dependencies: [

@@ -43,7 +43,9 @@ public struct RunConfig: Codable, Sendable, Equatable {
         /// nil: `<env>-<seed>-<timestamp>`, chosen when the run starts.
         public var runName: String? = nil
         public var checkpointEvery = 10
-        public var envsPerWorker: Int? = nil
+        /// Environments per rollout worker; `ppo.numEnvs` is workers × this
+        /// unless `--num-envs` set it directly.
+        public var envsPerWorker = 8
         public init() {}
     }
 
@@ -57,9 +59,10 @@ public struct RunConfig: Codable, Sendable, Equatable {
         case .gridworld:
             ppo.numEnvs = 8
             ppo.totalTimesteps = 500_000
-            run.envsPerWorker = nil
+            run.envsPerWorker = 8
         case .arithmetic:
-            ppo.numEnvs = 8
+            ppo.numEnvs = 1
+            run.envsPerWorker = 1
             ppo.totalTimesteps = 150_000
             ppo.gamma = 1
             ppo.learningRate = 2.5e-4
@@ -70,6 +73,9 @@ public struct RunConfig: Codable, Sendable, Equatable {
 
     /// Checks everything a run needs before any file is written; the error is one line.
     public func validate() throws(ConfigError) {
+        if run.envsPerWorker <= 0 || run.envsPerWorker > 1_000_000 {
+            throw ConfigError("--envs-per-worker must be a positive integer, got \(run.envsPerWorker)")
+        }
         try ppo.validate()
         if run.checkpointEvery <= 0 {
             throw ConfigError("--checkpoint-every must be a positive integer, got \(run.checkpointEvery)")

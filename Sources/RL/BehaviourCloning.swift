@@ -11,6 +11,12 @@ public enum BehaviourCloning {
         public var loss: Double
         /// Fraction of demonstrated steps where the greedy action is the demonstrated one.
         public var accuracy: Double
+
+        public init(step: Int, loss: Double, accuracy: Double) {
+            self.step = step
+            self.loss = loss
+            self.accuracy = accuracy
+        }
     }
 
     /// Runs `steps` Adam steps on (observations, masks, actions) and calls

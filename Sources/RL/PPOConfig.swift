@@ -39,12 +39,12 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         func finite(_ value: Double, _ flag: String, _ range: ClosedRange<Double>, _ rule: String) throws(ConfigError) {
             if !value.isFinite || !range.contains(value) { throw ConfigError("--\(flag) must be \(rule), got \(value)") }
         }
+        try positive(workers, "workers")
         try positive(totalTimesteps, "total-timesteps")
         try positive(numEnvs, "num-envs")
         try positive(numSteps, "num-steps")
         try positive(numMinibatches, "num-minibatches")
         try positive(updateEpochs, "update-epochs")
-        try positive(workers, "workers")
         if workers > 1024 { throw ConfigError("--workers must be at most 1024, got \(workers)") }
         if workers > numEnvs {
             throw ConfigError("--workers \(workers) exceeds --num-envs \(numEnvs): every worker needs at least one environment")

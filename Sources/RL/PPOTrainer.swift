@@ -253,6 +253,7 @@ public struct PPOTrainer<E: Environment>: Sendable {
         let n = Double(recentEpisodes.count)
         metrics.episodicReturnMean = recentEpisodes.reduce(0) { $0 + $1.episodicReturn } / n
         metrics.successRate = Double(recentEpisodes.filter(\.success).count) / n
+        metrics.episodeLengthMean = Double(recentEpisodes.reduce(0) { $0 + $1.length }) / n
         var sums: [String: (Double, Int)] = [:]
         for episode in recentEpisodes {
             for (key, value) in episode.metrics {

@@ -8,6 +8,7 @@ public struct UpdateMetrics: Sendable, Equatable {
     /// (NaN before the first episode ends).
     public var episodicReturnMean = Double.nan
     public var successRate = Double.nan
+    public var episodeLengthMean = Double.nan
     /// Means over every minibatch of the update.
     public var policyLoss = 0.0
     public var valueLoss = 0.0

@@ -1,0 +1,42 @@
+import Foundation
+import Environments
+
+/// `eval.csv`: one row per evaluation of a run, appended by the end of
+/// training and by every `rltrain eval` call.
+public enum EvaluationLog {
+    public static let arithmeticColumns = [
+        "digits", "think_budget", "samples", "problems", "accuracy", "think_tokens_mean",
+        "sample_accuracy", "digit_accuracy", "carry_think_rate", "plain_think_rate", "stage",
+    ]
+    public static let gridworldColumns = ["episodes", "greedy", "success_rate", "path_efficiency", "return_mean", "episode_length", "stage"]
+
+    public static func appendArithmetic(_ results: [ArithmeticEvaluation], stage: String, to directory: RunDirectory) throws {
+        let csv = try open(directory.evaluations, columns: arithmeticColumns)
+        defer { csv.close() }
+        for r in results {
+            try csv.append([
+                "digits": .int(r.digits), "think_budget": .int(r.thinkBudget), "samples": .int(r.samples),
+                "problems": .int(r.problems), "accuracy": .double(r.accuracy), "think_tokens_mean": .double(r.thinkTokensPerProblem),
+                "sample_accuracy": .double(r.sampleAccuracy),
+                "digit_accuracy": .double(r.columnAccuracy.reduce(0, +) / Double(max(1, r.columnAccuracy.count))),
+                "carry_think_rate": r.carryThinkRate.map(CSVField.double) ?? .missing,
+                "plain_think_rate": r.plainThinkRate.map(CSVField.double) ?? .missing,
+                "stage": .text(stage),
+            ])
+        }
+        try csv.sync()
+    }
+
+    public static func appendGridworld(_ fields: [String: CSVField], to directory: RunDirectory) throws {
+        let csv = try open(directory.evaluations, columns: gridworldColumns)
+        defer { csv.close() }
+        try csv.append(fields)
+        try csv.sync()
+    }
+
+    static func open(_ path: String, columns: [String]) throws -> CSVWriter {
+        FileManager.default.fileExists(atPath: path)
+            ? try CSVWriter(resuming: path, columns: columns)
+            : try CSVWriter(creating: path, columns: columns)
+    }
+}

@@ -1,0 +1,24 @@
+import RL
+import Environments
+
+/// The gridworld's part of a run: episode length and path efficiency columns.
+struct GridworldReporting: RunReporting {
+    typealias E = GridworldEnvironment
+
+    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws {}
+
+    func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField] {
+        func number(_ x: Double?) -> CSVField { x.map { $0.isFinite ? .double($0) : .missing } ?? .missing }
+        return [
+            "episode_length": number(metrics.episodeLengthMean),
+            "path_efficiency": number(metrics.episodeMetrics["path_efficiency"]),
+        ]
+    }
+
+    func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String {
+        let ret = metrics.episodicReturnMean.isFinite ? String(format: "%.3f", metrics.episodicReturnMean) : "–"
+        return "return \(ret) │ success \(Console.percent(metrics.successRate))"
+    }
+
+    func finish(_ trainer: PPOTrainer<E>, directory: RunDirectory, console: Console) throws {}
+}

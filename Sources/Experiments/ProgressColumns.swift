@@ -1,0 +1,38 @@
+import RL
+
+/// The columns of `progress.csv`. The common ones are DESIGN.md's, in its
+/// order; each environment appends its own. Names never change silently: the
+/// README documents every one.
+public enum ProgressColumns {
+    public static let common = [
+        "update", "env_steps", "wall_seconds", "episodes", "episodic_return_mean", "success_rate",
+        "policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac", "explained_variance",
+        "learning_rate", "sps", "flops",
+    ]
+
+    /// Columns whose values depend on wall-clock time; everything else is
+    /// reproducible to the bit.
+    public static let wallClock: Set<String> = ["wall_seconds", "sps"]
+
+    public static func extra(for env: RunConfig.EnvironmentKind) -> [String] {
+        switch env {
+        case .gridworld: ["episode_length", "path_efficiency"]
+        case .arithmetic:
+            ["accuracy", "digit_accuracy", "think_tokens_mean", "carry_think_rate", "plain_think_rate", "episode_think_tokens"]
+        }
+    }
+
+    public static func all(for env: RunConfig.EnvironmentKind) -> [String] { common + extra(for: env) }
+
+    static func row(_ m: UpdateMetrics, wallSeconds: Double, sps: Double) -> [String: CSVField] {
+        func number(_ x: Double) -> CSVField { x.isFinite ? .double(x) : .missing }
+        return [
+            "update": .int(m.update), "env_steps": .int(m.envSteps), "wall_seconds": .double(wallSeconds),
+            "episodes": .int(m.episodes), "episodic_return_mean": number(m.episodicReturnMean),
+            "success_rate": number(m.successRate), "policy_loss": number(m.policyLoss),
+            "value_loss": number(m.valueLoss), "entropy": number(m.entropy), "approx_kl": number(m.approxKL),
+            "clipfrac": number(m.clipFraction), "explained_variance": number(m.explainedVariance),
+            "learning_rate": number(m.learningRate), "sps": number(sps), "flops": number(m.flops),
+        ]
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import RL
+import Environments
+import Experiments
+
+/// Which errors are the user's input and which are a run failing.
+enum CommandErrors {
+    static func message(for error: any Error) -> String? {
+        (error as? CustomStringConvertible)?.description.split(separator: "\n").first.map(String.init)
+    }
+
+    /// A run that failed on its own (numerics, disk) rather than on bad input.
+    static func isRuntimeFailure(_ error: any Error) -> Bool {
+        switch error {
+        case is TrainingError: true
+        case let error as FileError: error.operation != "open" || error.code != ENOENT
+        case let error as CSVError:
+            if case .file = error { true } else { false }
+        default: false
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import RL
+
+/// PPO's flags, with CleanRL's names. Each is optional: a flag left out keeps
+/// the environment's default (shown in config.json).
+struct PPOOptions: ParsableArguments {
+    @Option(help: "Seed of every random stream (envs, actions, shuffles, init).")
+    var seed: UInt64?
+    @Option(help: "Environment steps to train for (default: 500000 gridworld, 150000 arithmetic).")
+    var totalTimesteps: Int?
+    @Option(help: "Adam learning rate (default 2.5e-4).")
+    var learningRate: Double?
+    @Option(help: "Parallel environments in all (default: workers × envs-per-worker).")
+    var numEnvs: Int?
+    @Option(help: "Steps per environment per rollout (default 128).")
+    var numSteps: Int?
+    @Option(help: "Anneal the learning rate linearly to 0: true or false (default true).")
+    var annealLr: Bool?
+    @Option(help: "Discount factor γ in [0, 1] (default 0.99 gridworld, 1 arithmetic).")
+    var gamma: Double?
+    @Option(help: "GAE λ in [0, 1] (default 0.95).")
+    var gaeLambda: Double?
+    @Option(help: "Minibatches per epoch (default 4).")
+    var numMinibatches: Int?
+    @Option(help: "Epochs over each rollout (default 4).")
+    var updateEpochs: Int?
+    @Option(help: "Normalise advantages per minibatch: true or false (default true).")
+    var normAdv: Bool?
+    @Option(help: "Surrogate clipping ε (default 0.2).")
+    var clipCoef: Double?
+    @Option(help: "Clip the value loss too: true or false (default true).")
+    var clipVloss: Bool?
+    @Option(help: "Entropy bonus coefficient (default 0.01).")
+    var entCoef: Double?
+    @Option(help: "Value loss coefficient (default 0.5).")
+    var vfCoef: Double?
+    @Option(help: "Global gradient-norm clip (default 0.5).")
+    var maxGradNorm: Double?
+    @Option(help: "Stop an update's epochs once approx-KL exceeds this (default: off).")
+    var targetKl: Double?
+    @Option(help: ArgumentHelp("Hidden layer widths (default 64,64).", valueName: "w1,w2,…"))
+    var hidden: LayerWidths?
+    @Option(help: "Hidden activation: tanh or relu (default tanh).")
+    var activation: String?
+    @Option(help: "Rollout worker threads (1–1024, at most num-envs; default 1).")
+    var workers: Int?
+    @Option(help: "Environments per worker when --num-envs is not given (default 8 gridworld, 1 arithmetic).")
+    var envsPerWorker: Int?
+
+    func apply(to c: inout PPOConfig, envsPerWorker perWorker: inout Int) {
+        if let seed { c.seed = seed }
+        if let totalTimesteps { c.totalTimesteps = totalTimesteps }
+        if let learningRate { c.learningRate = learningRate }
+        if let numSteps { c.numSteps = numSteps }
+        if let annealLr { c.annealLR = annealLr }
+        if let gamma { c.gamma = gamma }
+        if let gaeLambda { c.gaeLambda = gaeLambda }
+        if let numMinibatches { c.numMinibatches = numMinibatches }
+        if let updateEpochs { c.updateEpochs = updateEpochs }
+        if let normAdv { c.normAdv = normAdv }
+        if let clipCoef { c.clipCoef = clipCoef }
+        if let clipVloss { c.clipVloss = clipVloss }
+        if let entCoef { c.entCoef = entCoef }
+        if let vfCoef { c.vfCoef = vfCoef }
+        if let maxGradNorm { c.maxGradNorm = maxGradNorm }
+        if let targetKl { c.targetKL = targetKl }
+        if let hidden { c.hidden = hidden.widths }
+        if let activation { c.activation = activation }
+        if let workers { c.workers = workers }
+        // More workers mean more data per update, unless --num-envs fixes the total.
+        if let envsPerWorker { perWorker = envsPerWorker }
+        c.numEnvs = numEnvs ?? c.workers * perWorker
+    }
+}
+
+/// `--hidden 64,64`.
+struct LayerWidths: ExpressibleByArgument {
+    let widths: [Int]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        widths = parts.map { $0! }
+    }
+}
