@@ -13,11 +13,15 @@ public enum TrainingRun {
         public var console: Console
         public var interrupt: InterruptFlag?
         public var blas: BLAS
+        /// Stop as if interrupted once this many updates are done (for tests
+        /// of resuming, and for running a budget in slices).
+        public var stopAfterUpdates: Int?
 
-        public init(console: Console = Console(), interrupt: InterruptFlag? = nil, blas: BLAS = .shared) {
+        public init(console: Console = Console(), interrupt: InterruptFlag? = nil, blas: BLAS = .shared, stopAfterUpdates: Int? = nil) {
             self.console = console
             self.interrupt = interrupt
             self.blas = blas
+            self.stopAfterUpdates = stopAfterUpdates
         }
     }
 
@@ -171,7 +175,8 @@ struct TrainingLoop<E: Environment> {
                 reporting.status(metrics, row), Console.duration(remaining))
             console.status(line, persist: metrics.update % reportEvery == 0 || isLast)
 
-            let interrupted = options.interrupt?.isRaised ?? false
+            let interrupted = (options.interrupt?.isRaised ?? false)
+                || options.stopAfterUpdates.map { metrics.update >= $0 } ?? false
             if metrics.update % config.run.checkpointEvery == 0 || isLast || interrupted {
                 try csv.sync()
                 try saveCheckpoint(rows: csv.rowCount, wallSeconds: wallSeconds)
