@@ -3,6 +3,7 @@
 //   swift run -c release gemm-benchmark            # markdown table
 //   swift run -c release gemm-benchmark --tsv      # shape<TAB>backend<TAB>GFLOP/s (for Benchmarks/gemm.sh)
 //   swift run -c release gemm-benchmark --quick    # fewer repetitions
+//   swift run -c release gemm-benchmark --only swift --shape 8x507   # filter (for profiling)
 //
 // Each figure is the median over several timed samples; a sample repeats the
 // call enough times to last about 20 ms. OpenBLAS runs on 1 thread (its
@@ -28,6 +29,12 @@ let shapes = [
 let arguments = CommandLine.arguments.dropFirst()
 let tsv = arguments.contains("--tsv")
 let quick = arguments.contains("--quick")
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), arguments.index(after: i) < arguments.endIndex else { return nil }
+    return arguments[arguments.index(after: i)]
+}
+let onlyBackend = option("--only")
+let onlyShape = option("--shape")
 let samples = quick ? 5 : 11
 let sampleSeconds = quick ? 0.01 : 0.02
 
@@ -90,13 +97,14 @@ do {
     if !tsv { print("OpenBLAS not available: \(error)") }
 }
 backends.append(("swift", BLAS.swift, 1))
+if let onlyBackend { backends = backends.filter { $0.label.hasPrefix(onlyBackend) } }
 if !tsv {
     print("Swift: \(BLAS.swift.version)")
     print("")
     print("| shape (M×K·K×N) | " + backends.map { $0.label }.joined(separator: " | ") + " |")
     print("|---|" + backends.map { _ in "---:" }.joined(separator: "|") + "|")
 }
-for shape in shapes {
+for shape in shapes where onlyShape.map({ shape.name.hasPrefix($0) }) ?? true {
     var row: [String] = []
     for backend in backends {
         backend.blas.setThreadCount(backend.threads)
