@@ -35,9 +35,12 @@ extension BLAS {
         static let mr = 12
         static let nr = 4
         static let kcMax = 128
-        static let ncMax = 2048  // a multiple of nr
+        static let ncMax = 512  // a multiple of nr
         /// B is read in place (not packed) when it is untransposed and m is at most this.
         static let directBMaxRows = 2 * mr
+        /// Shorter k-slices on the direct-B path, so that the slice of B
+        /// being read in place stays in L1 next to the A panel.
+        static let directKcMax = 64
 
         typealias Quad = SIMD4<Float>
 
@@ -52,10 +55,11 @@ extension BLAS {
                 scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
                 return
             }
-            let kcBlocks = (k + kcMax - 1) / kcMax
+            let directB = !transposeB && m <= directBMaxRows
+            let kcLimit = directB ? directKcMax : kcMax
+            let kcBlocks = (k + kcLimit - 1) / kcLimit
             let kcTile = (k + kcBlocks - 1) / kcBlocks
             let ncTile = Swift.min(ncMax, roundUp(n, nr))
-            let directB = !transposeB && m <= directBMaxRows
             let aCount = mr * kcTile * 4  // one pre-broadcast panel
             let bCount = directB ? kcTile * nr : kcTile * ncTile
             let alignment = 16  // floats = 64 bytes, one cache line
