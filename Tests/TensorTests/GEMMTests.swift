@@ -200,6 +200,25 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// Rollout workers call GEMM from several threads at once: each call must
+    /// be independent (the Swift kernel packs into its own stack buffers;
+    /// OpenBLAS on one thread is reentrant).
+    func testConcurrentCalls() throws {
+        var backends = [BLAS.swift]
+        if let openBLAS = try? openBLASOrSkip() { backends.append(openBLAS) }
+        for blas in backends {
+            var random = TestRandom(seed: 4)
+            let cases = (0..<8).map { i in
+                GEMMCase(
+                    m: 8 + 9 * i, n: 64, k: 70 + i, transposeA: i % 2 == 1, transposeB: i % 3 == 1, alpha: 1,
+                    beta: 0, padding: 0, random: &random)
+            }
+            DispatchQueue.concurrentPerform(iterations: cases.count) { i in
+                for _ in 0..<3 { cases[i].check(blas) }
+            }
+        }
+    }
+
     /// k == 0 and α == 0 reduce to C ← β·C; β == 0 then writes zeros over NaN.
     func testDegenerateSizes() throws {
         var backends = [BLAS.swift]
