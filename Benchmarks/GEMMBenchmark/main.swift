@@ -87,34 +87,38 @@ func measure(_ blas: BLAS, _ shape: Shape) -> Double {
     return rates[rates.count / 2]
 }
 
+// Single-threaded backends first, the 2-thread run last: after a 2-thread call
+// OpenBLAS's idle worker spins (sched_yield) for a while and would steal the
+// second core from whatever is measured next.
 var backends: [(label: String, blas: BLAS, threads: Int)] = []
+var openBLAS: BLAS?
 do {
-    let openBLAS = try BLAS.openBLAS()
-    backends.append(("openblas-1t", openBLAS, 1))
-    backends.append(("openblas-2t", openBLAS, 2))
-    if !tsv { print("OpenBLAS: \(openBLAS.version)") }
+    openBLAS = try BLAS.openBLAS()
+    if !tsv { print("OpenBLAS: \(openBLAS!.version)") }
 } catch {
     if !tsv { print("OpenBLAS not available: \(error)") }
 }
+if let openBLAS { backends.append(("openblas-1t", openBLAS, 1)) }
 backends.append(("swift", BLAS.swift, 1))
+if let openBLAS { backends.append(("openblas-2t", openBLAS, 2)) }
 if let onlyBackend { backends = backends.filter { $0.label.hasPrefix(onlyBackend) } }
+let selectedShapes = shapes.filter { shape in onlyShape.map { shape.name.hasPrefix($0) } ?? true }
+
+var rates = [[Double]](repeating: [Double](repeating: 0, count: backends.count), count: selectedShapes.count)
+for (b, backend) in backends.enumerated() {
+    backend.blas.setThreadCount(backend.threads)
+    for (s, shape) in selectedShapes.enumerated() {
+        rates[s][b] = measure(backend.blas, shape)
+        if tsv { print("\(shape.name)\t\(backend.label)\t\(String(format: "%.2f", rates[s][b]))") }
+    }
+    backend.blas.setThreadCount(1)
+}
 if !tsv {
     print("Swift: \(BLAS.swift.version)")
     print("")
     print("| shape (M×K·K×N) | " + backends.map { $0.label }.joined(separator: " | ") + " |")
     print("|---|" + backends.map { _ in "---:" }.joined(separator: "|") + "|")
-}
-for shape in shapes where onlyShape.map({ shape.name.hasPrefix($0) }) ?? true {
-    var row: [String] = []
-    for backend in backends {
-        backend.blas.setThreadCount(backend.threads)
-        let rate = measure(backend.blas, shape)
-        backend.blas.setThreadCount(1)
-        if tsv {
-            print("\(shape.name)\t\(backend.label)\t\(String(format: "%.2f", rate))")
-        } else {
-            row.append(String(format: "%.1f", rate))
-        }
+    for (s, shape) in selectedShapes.enumerated() {
+        print("| \(shape.name) | " + rates[s].map { String(format: "%.1f", $0) }.joined(separator: " | ") + " |")
     }
-    if !tsv { print("| \(shape.name) | " + row.joined(separator: " | ") + " |") }
 }
