@@ -32,9 +32,8 @@ extension BLAS {
     ///   Its k-slices are 64 deep so that the rows of B being read (64 × 256
     ///   bytes for n = 64) stay in L1 next to the A panel.
     ///
-    /// Packing buffers come from `withUnsafeTemporaryAllocation`, i.e. from
-    /// the stack when the runtime judges it safe, so a call allocates nothing
-    /// on the heap for the shapes PPO uses.
+    /// Packing buffers are per-thread and reused (BLAS+Scratch.swift), so a
+    /// call allocates nothing in steady state.
     enum SwiftGEMM {
         static let mr = 12
         static let nr = 4
@@ -66,12 +65,8 @@ extension BLAS {
             let ncTile = Swift.min(ncMax, roundUp(n, nr))
             let aCount = mr * kcTile * 4  // one pre-broadcast panel
             let bCount = directB ? kcTile * nr : kcTile * ncTile
-            let alignment = 16  // floats = 64 bytes, one cache line
 
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: aCount + bCount + alignment) { buffer in
-                let base = buffer.baseAddress!
-                let misalignment = (Int(bitPattern: base) / MemoryLayout<Float>.stride) % alignment
-                let aPack = base + (alignment - misalignment) % alignment
+            Scratch.withBuffer(count: aCount + bCount) { aPack in
                 let bPack = aPack + aCount
 
                 var jc = 0
