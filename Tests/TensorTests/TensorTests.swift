@@ -52,6 +52,18 @@ final class TensorMatmulTests: XCTestCase {
         }
     }
 
+    /// Empty products: k == 0 gives zeros, m == 0 gives an empty result.
+    func testMatmulWithEmptyDimensions() throws {
+        var backends = [BLAS.swift]
+        if let openBLAS = try? openBLASOrSkip() { backends.append(openBLAS) }
+        for blas in backends {
+            let c = Tensor.matmul(Tensor(zeros: [2, 0]), Tensor(zeros: [0, 3]), blas: blas)
+            XCTAssertEqual(c, Tensor(zeros: [2, 3]), "\(blas.backend)")
+            let d = Tensor.matmul(Tensor(zeros: [0, 4]), Tensor(zeros: [4, 3]), blas: blas)
+            XCTAssertEqual(d.shape, [0, 3], "\(blas.backend)")
+        }
+    }
+
     func testMatvec() {
         let a = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         let x = Tensor(shape: [3], scalars: [1, 0, -1])
