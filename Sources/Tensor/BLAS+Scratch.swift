@@ -28,24 +28,28 @@ extension BLAS {
             return key
         }()
 
-        /// Calls `body` with at least `count` floats of scratch memory, 64-byte
-        /// aligned, private to the calling thread. Their content is
-        /// unspecified; `body` must not keep the pointer.
-        static func withBuffer<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-            var raw = pthread_getspecific(key)
-            if raw == nil || raw!.load(as: Int.self) < count {
-                free(raw)
-                var fresh: UnsafeMutableRawPointer?
-                let status = posix_memalign(&fresh, 64, header + count * MemoryLayout<Float>.stride)
-                guard status == 0, let fresh else {
-                    fatalError("GEMM scratch: cannot allocate \(count) floats (posix_memalign: \(status))")
-                }
-                fresh.storeBytes(of: count, as: Int.self)
-                (fresh + header).bindMemory(to: Float.self, capacity: count)
-                pthread_setspecific(key, fresh)
-                raw = fresh
+        /// At least `count` floats of scratch memory, 64-byte aligned, private
+        /// to the calling thread. Their content is unspecified, and the memory
+        /// is only valid until this thread's next call (it may be reallocated
+        /// to grow): take it once per GEMM and do not keep it.
+        @inline(__always)
+        static func buffer(count: Int) -> UnsafeMutablePointer<Float> {
+            if let raw = pthread_getspecific(key), raw.load(as: Int.self) >= count {
+                return (raw + header).assumingMemoryBound(to: Float.self)
             }
-            return body((raw! + header).assumingMemoryBound(to: Float.self))
+            return grow(to: count)
+        }
+
+        private static func grow(to count: Int) -> UnsafeMutablePointer<Float> {
+            free(pthread_getspecific(key))
+            var fresh: UnsafeMutableRawPointer?
+            let status = posix_memalign(&fresh, 64, header + count * MemoryLayout<Float>.stride)
+            guard status == 0, let fresh else {
+                fatalError("GEMM scratch: cannot allocate \(count) floats (posix_memalign: \(status))")
+            }
+            fresh.storeBytes(of: count, as: Int.self)
+            pthread_setspecific(key, fresh)
+            return (fresh + header).bindMemory(to: Float.self, capacity: count)
         }
     }
 }

@@ -66,8 +66,9 @@ extension BLAS {
             let aCount = mr * kcTile * 4  // one pre-broadcast panel
             let bCount = directB ? kcTile * nr : kcTile * ncTile
 
-            Scratch.withBuffer(count: aCount + bCount) { aPack in
-                let bPack = aPack + aCount
+            let aPack = Scratch.buffer(count: aCount + bCount)
+            let bPack = aPack + aCount
+            do {
 
                 var jc = 0
                 while jc < n {
