@@ -233,21 +233,31 @@ extension BLAS {
             c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, alpha: Float, beta: Float
         ) {
             if rows > 8 {
-                microKernel(height: 12, kc: kc, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
+                microKernel(Height12.self, kc: kc, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
             } else if rows > 4 {
-                microKernel(height: 8, kc: kc, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
+                microKernel(Height8.self, kc: kc, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
             } else {
-                microKernel(height: 4, kc: kc, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
+                microKernel(Height4.self, kc: kc, a: a, b: b, bStride: bStride, c: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
             }
         }
 
-        /// The kernel body for a constant panel height (12, 8 or 4; the
-        /// branches on it fold away after inlining).
-        @inline(__always)
-        static func microKernel(
-            height: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+        /// A panel height as a type, so that each height gets its own
+        /// specialised kernel with the row count a compile-time constant.
+        /// (A plain `height: Int` argument left the `height > 4` tests inside
+        /// the k loop whenever the optimiser chose not to inline the kernel.)
+        protocol PanelHeight { static var height: Int { get } }
+        enum Height12: PanelHeight { static var height: Int { 12 } }
+        enum Height8: PanelHeight { static var height: Int { 8 } }
+        enum Height4: PanelHeight { static var height: Int { 4 } }
+
+        /// The kernel body for one panel height (12, 8 or 4; the branches on
+        /// it fold away in each specialisation).
+        @inline(never)
+        static func microKernel<H: PanelHeight>(
+            _: H.Type, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
             c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, alpha: Float, beta: Float
         ) {
+            let height = H.height
             var c0 = Quad(), c1 = Quad(), c2 = Quad(), c3 = Quad()
             var c4 = Quad(), c5 = Quad(), c6 = Quad(), c7 = Quad()
             var c8 = Quad(), c9 = Quad(), c10 = Quad(), c11 = Quad()
