@@ -14,7 +14,7 @@ extension BLAS {
     ///   values that the packing already broadcast to SIMD4, straight from
     ///   memory. 14 of the 16 xmm registers are live, so nothing spills.
     ///   Edge panels of at most 8 or 4 rows run the same body with fewer rows
-    ///   (the row count is a constant after inlining).
+    ///   (one specialisation per height, the row count a constant).
     /// - Packing: A is copied one `mr`-row panel at a time into a k-major,
     ///   pre-broadcast layout (each scalar stored 4 times: 16 bytes), so the
     ///   panel (12 × kc × 16 bytes = 24 KB at kc = 128) stays in L1 while the
@@ -68,58 +68,55 @@ extension BLAS {
 
             let aPack = Scratch.buffer(count: aCount + bCount)
             let bPack = aPack + aCount
-            do {
-
-                var jc = 0
-                while jc < n {
-                    let nc = Swift.min(ncTile, n - jc)
-                    var pc = 0
-                    while pc < k {
-                        let kc = Swift.min(kcTile, k - pc)
-                        let blockBeta: Float = pc == 0 ? beta : 1
-                        if !directB {
-                            var jr = 0
-                            while jr < nc {
-                                packB(
-                                    transposed: transposeB, b: b, ldb: ldb, k0: pc, kc: kc, j0: jc + jr,
-                                    cols: Swift.min(nr, nc - jr), into: bPack + jr * kc)
-                                jr += nr
-                            }
+            var jc = 0
+            while jc < n {
+                let nc = Swift.min(ncTile, n - jc)
+                var pc = 0
+                while pc < k {
+                    let kc = Swift.min(kcTile, k - pc)
+                    let blockBeta: Float = pc == 0 ? beta : 1
+                    if !directB {
+                        var jr = 0
+                        while jr < nc {
+                            packB(
+                                transposed: transposeB, b: b, ldb: ldb, k0: pc, kc: kc, j0: jc + jr,
+                                cols: Swift.min(nr, nc - jr), into: bPack + jr * kc)
+                            jr += nr
                         }
-                        var ir = 0
-                        while ir < m {
-                            let rows = Swift.min(mr, m - ir)
-                            packA(transposed: transposeA, a: a, lda: lda, i0: ir, rows: rows, k0: pc, kc: kc, into: aPack)
-                            var jr = 0
-                            while jr < nc {
-                                let cols = Swift.min(nr, nc - jr)
-                                let bPanel: UnsafePointer<Float>
-                                let bStride: Int
-                                if !directB {
-                                    bPanel = UnsafePointer(bPack + jr * kc)
-                                    bStride = nr
-                                } else if cols == nr {
-                                    bPanel = b + pc * ldb + jc + jr
-                                    bStride = ldb
-                                } else {
-                                    packB(
-                                        transposed: false, b: b, ldb: ldb, k0: pc, kc: kc, j0: jc + jr, cols: cols,
-                                        into: bPack)
-                                    bPanel = UnsafePointer(bPack)
-                                    bStride = nr
-                                }
-                                microKernel(
-                                    kc: kc, a: UnsafePointer(aPack), b: bPanel, bStride: bStride,
-                                    c: c + ir * ldc + jc + jr, ldc: ldc,
-                                    rows: rows, cols: cols, alpha: alpha, beta: blockBeta)
-                                jr += nr
-                            }
-                            ir += mr
-                        }
-                        pc += kc
                     }
-                    jc += nc
+                    var ir = 0
+                    while ir < m {
+                        let rows = Swift.min(mr, m - ir)
+                        packA(transposed: transposeA, a: a, lda: lda, i0: ir, rows: rows, k0: pc, kc: kc, into: aPack)
+                        var jr = 0
+                        while jr < nc {
+                            let cols = Swift.min(nr, nc - jr)
+                            let bPanel: UnsafePointer<Float>
+                            let bStride: Int
+                            if !directB {
+                                bPanel = UnsafePointer(bPack + jr * kc)
+                                bStride = nr
+                            } else if cols == nr {
+                                bPanel = b + pc * ldb + jc + jr
+                                bStride = ldb
+                            } else {
+                                packB(
+                                    transposed: false, b: b, ldb: ldb, k0: pc, kc: kc, j0: jc + jr, cols: cols,
+                                    into: bPack)
+                                bPanel = UnsafePointer(bPack)
+                                bStride = nr
+                            }
+                            microKernel(
+                                kc: kc, a: UnsafePointer(aPack), b: bPanel, bStride: bStride,
+                                c: c + ir * ldc + jc + jr, ldc: ldc,
+                                rows: rows, cols: cols, alpha: alpha, beta: blockBeta)
+                            jr += nr
+                        }
+                        ir += mr
+                    }
+                    pc += kc
                 }
+                jc += nc
             }
         }
 
