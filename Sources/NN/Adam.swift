@@ -15,6 +15,44 @@ public struct Adam: Sendable, Codable, Equatable {
     var firstMoments: [[Float]] = []
     var secondMoments: [[Float]] = []
 
+    enum CodingKeys: String, CodingKey {
+        case learningRate, beta1, beta2, epsilon, step, firstMoments, secondMoments
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        learningRate = try c.decode(Float.self, forKey: .learningRate)
+        beta1 = try c.decode(Float.self, forKey: .beta1)
+        beta2 = try c.decode(Float.self, forKey: .beta2)
+        epsilon = try c.decode(Float.self, forKey: .epsilon)
+        step = try c.decode(Int.self, forKey: .step)
+        func moments(_ key: CodingKeys) throws -> [[Float]] {
+            try c.decode([Data].self, forKey: key).map {
+                guard let floats = [Float](float32Bits: $0) else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "moment data is not Float32")
+                }
+                return floats
+            }
+        }
+        firstMoments = try moments(.firstMoments)
+        secondMoments = try moments(.secondMoments)
+        guard firstMoments.map(\.count) == secondMoments.map(\.count) else {
+            throw DecodingError.dataCorruptedError(forKey: .secondMoments, in: c, debugDescription: "moment shapes differ")
+        }
+    }
+
+    /// Moments as Float32 bit patterns: exact and compact (see `float32Bits`).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(beta1, forKey: .beta1)
+        try c.encode(beta2, forKey: .beta2)
+        try c.encode(epsilon, forKey: .epsilon)
+        try c.encode(step, forKey: .step)
+        try c.encode(firstMoments.map(\.float32Bits), forKey: .firstMoments)
+        try c.encode(secondMoments.map(\.float32Bits), forKey: .secondMoments)
+    }
+
     public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-5) {
         self.learningRate = learningRate
         self.beta1 = beta1

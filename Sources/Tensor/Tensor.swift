@@ -5,6 +5,8 @@
 /// across threads. Hot loops reach the storage through `withUnsafe…` pointers;
 /// shapes are checked up front so that a mismatch stops with a message naming
 /// both shapes instead of corrupting memory.
+import Foundation
+
 public struct Tensor: Sendable, Equatable, Codable {
     public private(set) var shape: [Int]
     public var scalars: [Float]
@@ -58,6 +60,30 @@ public struct Tensor: Sendable, Equatable, Codable {
         scalars.withUnsafeMutableBufferPointer { buffer in
             buffer.update(repeating: value)
         }
+    }
+}
+
+extension Tensor {
+    enum CodingKeys: String, CodingKey { case shape, float32 }
+
+    /// Encoded as its shape and its scalars' bit patterns (base64 in JSON).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(shape, forKey: .shape)
+        try container.encode(scalars.float32Bits, forKey: .float32)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let shape = try container.decode([Int].self, forKey: .shape)
+        let data = try container.decode(Data.self, forKey: .float32)
+        guard let scalars = [Float](float32Bits: data), shape.allSatisfy({ $0 >= 0 }),
+              shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) == scalars.count
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .float32, in: container, debugDescription: "tensor data does not match shape \(shape)")
+        }
+        self.init(shape: shape, scalars: scalars)
     }
 }
 

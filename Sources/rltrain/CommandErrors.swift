@@ -6,7 +6,7 @@ import Experiments
 /// Which errors are the user's input and which are a run failing.
 enum CommandErrors {
     static func message(for error: any Error) -> String? {
-        (error as? CustomStringConvertible)?.description.split(separator: "\n").first.map(String.init)
+        String(describing: error).split(separator: "\n").first.map(String.init)
     }
 
     /// A run that failed on its own (numerics, disk) rather than on bad input.

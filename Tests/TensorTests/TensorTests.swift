@@ -35,7 +35,7 @@ final class TensorMatmulTests: XCTestCase {
                 for tb in [false, true] {
                     let a = randomTensor(ta ? [k, m] : [m, k], &random)
                     let b = randomTensor(tb ? [n, k] : [k, n], &random)
-                    let c = Tensor.matmul(a, transposed: ta, b, transposed: tb, blas: blas)
+                    let c = Tensor.matmul(a, b, transposeA: ta, transposeB: tb, blas: blas)
                     XCTAssertEqual(c.shape, [m, n])
                     let expected = reference(a, ta, b, tb)
                     for (got, want) in zip(c.scalars, expected) {
@@ -43,7 +43,7 @@ final class TensorMatmulTests: XCTestCase {
                     }
                     // Accumulating form: C ← op(A)·op(B) + β·C.
                     var acc = Tensor(repeating: 2, shape: [m, n])
-                    Tensor.matmul(a, transposed: ta, b, transposed: tb, into: &acc, beta: 0.5, blas: blas)
+                    Tensor.matmul(a, b, transposeA: ta, transposeB: tb, into: &acc, beta: 0.5, blas: blas)
                     for (got, want) in zip(acc.scalars, expected) {
                         XCTAssertEqual(Double(got), want + 1, accuracy: 1e-5 * Double(k))
                     }
@@ -72,7 +72,7 @@ final class TensorMatmulTests: XCTestCase {
         XCTAssertEqual(y, Tensor(shape: [2], scalars: [-2, -2]))
         let z = Tensor(shape: [2], scalars: [1, 1])
         var w = Tensor(zeros: [0])
-        Tensor.matvec(a, transposed: true, z, into: &w, blas: .swift)
+        Tensor.matvec(a, z, transposeA: true, into: &w, blas: .swift)
         XCTAssertEqual(w, Tensor(shape: [3], scalars: [5, 7, 9]))
     }
 }

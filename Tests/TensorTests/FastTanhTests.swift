@@ -1,0 +1,22 @@
+import XCTest
+import Foundation
+@testable import Tensor
+
+final class FastTanhTests: XCTestCase {
+    /// The rational approximation stays within 5e-7 of tanh everywhere,
+    /// saturates cleanly and keeps tiny inputs exact.
+    func testFastTanhMatchesTanh() {
+        var worst = 0.0
+        var x: Float = -20
+        while x < 20 {
+            worst = max(worst, abs(Double(Tensor.fastTanh(x)) - Foundation.tanh(Double(x))))
+            x += 0.000_37
+        }
+        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertEqual(Tensor.fastTanh(0), 0)
+        XCTAssertEqual(Tensor.fastTanh(1e-30), 1e-30, accuracy: 1e-36)
+        XCTAssertEqual(Tensor.fastTanh(1e6), 1, accuracy: 1e-6)
+        XCTAssertEqual(Tensor.fastTanh(-.infinity), -1, accuracy: 1e-6)
+        XCTAssertTrue(Tensor.fastTanh(.nan).isNaN)
+    }
+}
