@@ -115,7 +115,7 @@ public enum BLASError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .openBLASUnavailable(let why): "RLTRAIN_BLAS=openblas but OpenBLAS could not be loaded: \(why)"
+        case .openBLASUnavailable(let why): "OpenBLAS was requested but could not be loaded: \(why)"
         case .unknownBackend(let name): "RLTRAIN_BLAS=\(name) is not a backend; use openblas or swift"
         }
     }
