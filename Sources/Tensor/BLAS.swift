@@ -58,7 +58,9 @@ public struct BLAS: Sendable {
 
     /// Sets the number of threads OpenBLAS may use for one call (no-op for
     /// Swift, which is single-threaded). Process-wide: it affects every
-    /// `BLAS` value backed by the same library.
+    /// `BLAS` value backed by the same library. Call it between phases, not
+    /// while other threads are inside `gemm` (OpenBLAS resizes its thread
+    /// pool here).
     public func setThreadCount(_ count: Int) {
         precondition(count >= 1, "setThreadCount: \(count) is not a thread count")
         openBLASLibrary?.setThreadCount(count)
