@@ -58,7 +58,9 @@ public struct BLAS: Sendable {
 
     /// Sets the number of threads OpenBLAS may use for one call (no-op for
     /// Swift, which is single-threaded). Process-wide: it affects every
-    /// `BLAS` value backed by the same library.
+    /// `BLAS` value backed by the same library. Call it between phases, not
+    /// while other threads are inside `gemm` (OpenBLAS resizes its thread
+    /// pool here).
     public func setThreadCount(_ count: Int) {
         precondition(count >= 1, "setThreadCount: \(count) is not a thread count")
         openBLASLibrary?.setThreadCount(count)
@@ -115,7 +117,7 @@ public enum BLASError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .openBLASUnavailable(let why): "RLTRAIN_BLAS=openblas but OpenBLAS could not be loaded: \(why)"
+        case .openBLASUnavailable(let why): "OpenBLAS was requested but could not be loaded: \(why)"
         case .unknownBackend(let name): "RLTRAIN_BLAS=\(name) is not a backend; use openblas or swift"
         }
     }
