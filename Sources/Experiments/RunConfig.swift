@@ -63,7 +63,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         case .arithmetic:
             ppo.numEnvs = 1
             run.envsPerWorker = 1
-            ppo.totalTimesteps = 150_000
+            ppo.totalTimesteps = 400_000
             ppo.gamma = 1
             ppo.learningRate = 2.5e-4
             ppo.entCoef = 0.01

@@ -16,11 +16,13 @@ public enum MaskedCategorical {
         precondition(maxLogit > -.infinity, "every action is masked")
         var sum: Float = 0
         for j in 0..<count where mask[j] { sum += exp(logits[j] - maxLogit) }
-        let logNormaliser = maxLogit + log(sum)
+        // (z − max) − log Σ, which keeps the precision that z − (max + log Σ)
+        // would round away for large logits.
+        let logSum = log(sum)
         var entropy: Float = 0
         for j in 0..<count {
             if mask[j] {
-                let lp = logits[j] - logNormaliser
+                let lp = (logits[j] - maxLogit) - logSum
                 logProbabilities[j] = lp
                 entropy -= exp(lp) * lp
             } else {

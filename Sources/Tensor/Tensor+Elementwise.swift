@@ -122,8 +122,10 @@ extension Tensor {
                     for j in 0..<n { m = Swift.max(m, x[row + j]) }
                     var s: Float = 0
                     for j in 0..<n { s += Foundation.exp(x[row + j] - m) }
-                    let logZ = m + Foundation.log(s)
-                    for j in 0..<n { o[row + j] = x[row + j] - logZ }
+                    // (x − m) − log s, not x − (m + log s): the latter rounds the
+                    // normaliser to the scale of the largest logit first.
+                    let logS = Foundation.log(s)
+                    for j in 0..<n { o[row + j] = (x[row + j] - m) - logS }
                 }
             }
         }

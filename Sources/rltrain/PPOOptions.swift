@@ -6,7 +6,7 @@ import RL
 struct PPOOptions: ParsableArguments {
     @Option(help: "Seed of every random stream (envs, actions, shuffles, init).")
     var seed: UInt64?
-    @Option(help: "Environment steps to train for (default: 500000 gridworld, 150000 arithmetic).")
+    @Option(help: "Environment steps to train for (default: 500000 gridworld, 400000 arithmetic).")
     var totalTimesteps: Int?
     @Option(help: "Adam learning rate (default 2.5e-4).")
     var learningRate: Double?

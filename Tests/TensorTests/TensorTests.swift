@@ -96,16 +96,15 @@ final class TensorElementwiseTests: XCTestCase {
         x.logSoftmaxRows(into: &out)
         XCTAssertTrue(out.scalars.allSatisfy { $0.isFinite || $0 == -.infinity }, "\(out)")
         XCTAssertFalse(out.scalars.contains { $0.isNaN }, "\(out)")
-        // The kernel computes x − (m + log Σ e^(x−m)), rounding m + log s to
-        // Float first, so the error is about one ulp of the largest logit
-        // (6e-5 at 1000, 5e-4 at −5000); (x − m) − log s would be exact to
-        // ~1e-7. The tolerance below accepts the current kernel.
+        // The kernel computes (x − m) − log Σ e^(x−m): no rounding to the scale
+        // of the largest logit (x − (m + log s) was off by 6e-5 at 1000 and
+        // 5e-4 at −5000).
         for r in 0..<2 {
             let total = (0..<3).reduce(0.0) { $0 + exp(Double(out[r, $1])) }
-            XCTAssertEqual(total, 1, accuracy: 2e-3)
+            XCTAssertEqual(total, 1, accuracy: 1e-6)
         }
-        XCTAssertEqual(Double(out[0, 0]), -log(1 + exp(-1.0)), accuracy: 1e-3)
-        XCTAssertEqual(Double(out[1, 0]), -log(1 + exp(-1.0) + exp(-2.0)), accuracy: 1e-3)
+        XCTAssertEqual(Double(out[0, 0]), -log(1 + exp(-1.0)), accuracy: 1e-6)
+        XCTAssertEqual(Double(out[1, 0]), -log(1 + exp(-1.0) + exp(-2.0)), accuracy: 1e-6)
         XCTAssertEqual(Double(out[0, 2]), -2000 - log(1 + exp(-1.0)), accuracy: 1e-3)
     }
 
