@@ -196,7 +196,12 @@ struct TrainingLoop<E: Environment> {
 
     func saveCheckpoint(rows: Int, wallSeconds: Double) throws {
         let payload = CheckpointPayload<E>(config: config, state: trainer.state, wallSeconds: wallSeconds, progressRows: rows)
-        let data = try JSONEncoder().encode(payload)
+        // Sorted keys: swift-corelibs-foundation emits keyed containers and
+        // dictionaries in hash order, which Swift seeds per process, so
+        // without this two identical runs wrote different checkpoint bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(payload)
         try Checkpoint.write(payload: data, to: directory.checkpoint)
     }
 
