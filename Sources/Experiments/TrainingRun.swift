@@ -56,6 +56,13 @@ public enum TrainingRun {
     /// start, when it stopped before writing one).
     public static func resume(_ directory: RunDirectory, options: Options = Options()) throws -> Outcome {
         let record = try RunRecord.read(from: directory)
+        // A run killed inside AtomicFile.write leaves its hidden temporary
+        // file (`.checkpoint.bin.tmp-XXXXXX`); the real files are whole.
+        // Nothing else writes this run now, so sweep them away.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? FileManager.default.removeItem(atPath: directory.file(name))
+        }
         let resuming = FileManager.default.fileExists(atPath: directory.checkpoint)
         return try dispatch(record.config, directory: directory, resuming: resuming, options: options)
     }
