@@ -7,7 +7,7 @@ import Environments
 /// Issue #7, item 4: random and mutated inputs to every parser a user's file
 /// reaches — map files, config.json, checkpoints — must give an error or a
 /// value, never a trap and never a hang. Seeded, so a failure reproduces;
-/// more than 10,000 inputs in all, a few seconds in release mode.
+/// 10,700 inputs in all (6,000 maps, 2,500 configs, 2 × 1,100 checkpoints), a few seconds in release mode.
 ///
 /// TODO(sweep parser): the sweep-file parser is being written on another
 /// branch. Once it lands, add `testSweepParser` here: random bytes plus
@@ -90,7 +90,7 @@ final class FuzzTests: XCTestCase {
         let alphabet = Array("#. SG\n\r\t x".utf8)
         for _ in 0..<1_500 { inputs.append(mutator.randomBytes(maxCount: 80, alphabet: alphabet)) }
         for _ in 0..<500 { inputs.append(mutator.randomBytes(maxCount: 80)) }
-        for i in 0..<3_000 { inputs.append(mutator.mutate(seeds[i % seeds.count])) }
+        for i in 0..<4_000 { inputs.append(mutator.mutate(seeds[i % seeds.count])) }
         var messages = 0
         let (accepted, refused) = fuzz(inputs, "map parser") { bytes in
             do {
@@ -123,11 +123,11 @@ final class FuzzTests: XCTestCase {
         }
         var mutator = Mutator(rng: RNG(seed: 77))
         var inputs: [[UInt8]] = (0..<300).map { _ in mutator.randomBytes(maxCount: 200) }
-        for i in 0..<2_700 { inputs.append(mutator.mutate(seeds[i % seeds.count])) }
+        for i in 0..<2_200 { inputs.append(mutator.mutate(seeds[i % seeds.count])) }
         let directory = RunDirectory(path: dir.file("fuzz"))
         try directory.create()
         let (accepted, refused) = fuzz(inputs, "config loader") { bytes in
-            _ = FileManager.default.createFile(atPath: directory.config, contents: Data(bytes))
+            try! Data(bytes).write(to: URL(fileURLWithPath: directory.config))  // plain write: no fsync per input
             do {
                 let record = try RunRecord.read(from: directory)
                 XCTAssertNoThrow(try record.config.validate())
@@ -182,10 +182,10 @@ final class FuzzTests: XCTestCase {
             // Whole files: random bytes, mutated containers (the checksum catches these) ...
             var files: [[UInt8]] = (0..<150).map { _ in mutator.randomBytes(maxCount: 100) }
             files += (0..<150).map { _ in Array(Checkpoint.magic) + mutator.randomBytes(maxCount: 100) }
-            files += (0..<600).map { _ in mutator.mutate(Array(good)) }
+            files += (0..<400).map { _ in mutator.mutate(Array(good)) }
             // ... and mutated payloads behind a valid checksum, as a hand-edited
             // file or a bug would make them, which reach the JSON decoder.
-            files += (0..<600).map { _ in Array(Checkpoint.encode(payload: Data(mutator.mutate(Array(payload))))) }
+            files += (0..<500).map { _ in Array(Checkpoint.encode(payload: Data(mutator.mutate(Array(payload))))) }
             let url = URL(fileURLWithPath: directory.checkpoint)
             let (accepted, refused) = fuzz(files, "checkpoint loader (\(env))") { bytes in
                 try! Data(bytes).write(to: url)
@@ -194,7 +194,7 @@ final class FuzzTests: XCTestCase {
                 case .arithmetic: return load(config, directory, as: ArithmeticEnvironment.self)
                 }
             }
-            XCTAssertGreaterThan(refused, 1_300, "\(env)")
+            XCTAssertGreaterThan(refused, 1_000, "\(env)")
             print("checkpoint fuzz \(env): \(accepted) accepted, \(refused) refused")
             try good.write(to: url)
         }
