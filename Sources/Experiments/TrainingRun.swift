@@ -56,6 +56,13 @@ public enum TrainingRun {
     /// start, when it stopped before writing one).
     public static func resume(_ directory: RunDirectory, options: Options = Options()) throws -> Outcome {
         let record = try RunRecord.read(from: directory)
+        // A run killed inside AtomicFile.write leaves its hidden temporary
+        // file (`.checkpoint.bin.tmp-XXXXXX`); the real files are whole.
+        // Nothing else writes this run now, so sweep them away.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? FileManager.default.removeItem(atPath: directory.file(name))
+        }
         let resuming = FileManager.default.fileExists(atPath: directory.checkpoint)
         return try dispatch(record.config, directory: directory, resuming: resuming, options: options)
     }
@@ -196,7 +203,12 @@ struct TrainingLoop<E: Environment> {
 
     func saveCheckpoint(rows: Int, wallSeconds: Double) throws {
         let payload = CheckpointPayload<E>(config: config, state: trainer.state, wallSeconds: wallSeconds, progressRows: rows)
-        let data = try JSONEncoder().encode(payload)
+        // Sorted keys: swift-corelibs-foundation emits keyed containers and
+        // dictionaries in hash order, which Swift seeds per process, so
+        // without this two identical runs wrote different checkpoint bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(payload)
         try Checkpoint.write(payload: data, to: directory.checkpoint)
     }
 

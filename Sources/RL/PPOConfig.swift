@@ -46,6 +46,13 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try positive(numMinibatches, "num-minibatches")
         try positive(updateEpochs, "update-epochs")
         if workers > 1024 { throw ConfigError("--workers must be at most 1024, got \(workers)") }
+        // Bounded before numEnvs × numSteps is formed: huge values used to
+        // overflow that product and trap instead of being refused.
+        if numEnvs > 1_000_000 { throw ConfigError("--num-envs must be at most 1000000, got \(numEnvs)") }
+        if numSteps > 1_000_000 { throw ConfigError("--num-steps must be at most 1000000, got \(numSteps)") }
+        if numEnvs * numSteps > 1_000_000_000 {
+            throw ConfigError("--num-envs × --num-steps must be at most 1000000000 samples per update, got \(numEnvs) × \(numSteps)")
+        }
         if workers > numEnvs {
             throw ConfigError("--workers \(workers) exceeds --num-envs \(numEnvs): every worker needs at least one environment")
         }

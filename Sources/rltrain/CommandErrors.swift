@@ -16,6 +16,10 @@ enum CommandErrors {
         case let error as FileError: error.operation != "open" || error.code != ENOENT
         case let error as CSVError:
             if case .file = error { true } else { false }
+        case let error as CheckpointError:
+            // Writing a checkpoint onto a full disk is the run failing; a
+            // missing or damaged checkpoint file is the user's input.
+            if case .file(let file) = error { file.operation != "open" || file.code != ENOENT } else { false }
         default: false
         }
     }

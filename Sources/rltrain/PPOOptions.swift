@@ -69,7 +69,9 @@ struct PPOOptions: ParsableArguments {
         if let workers { c.workers = workers }
         // More workers mean more data per update, unless --num-envs fixes the total.
         if let envsPerWorker { perWorker = envsPerWorker }
-        c.numEnvs = numEnvs ?? c.workers * perWorker
+        // Saturating: absurd values are refused by validation, not by an overflow trap.
+        let (product, overflow) = c.workers.multipliedReportingOverflow(by: perWorker)
+        c.numEnvs = numEnvs ?? (overflow ? Int.max : product)
     }
 }
 
