@@ -19,8 +19,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "Tensor", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        .target(name: "NN", dependencies: ["Tensor"]),
-        .target(name: "RL", dependencies: ["Tensor", "NN"]),
+        .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
+        .target(name: "RL", dependencies: ["Tensor", "NN"], exclude: ["README.md"]),
         .target(
             name: "Environments", dependencies: ["RL"], path: "Environments",
             exclude: ["README.md", "Arithmetic/README.md"]),
@@ -30,7 +30,8 @@ let package = Package(
             dependencies: [
                 "Experiments", "Environments", "RL", "NN", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            exclude: ["README.md"]),
         .executableTarget(name: "gemm-benchmark", dependencies: ["Tensor"], path: "Benchmarks/GEMMBenchmark"),
         .executableTarget(name: "env-benchmark", dependencies: ["Environments", "RL"], path: "Benchmarks/EnvBenchmark"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -25,10 +25,20 @@ struct ArithmeticReporting: RunReporting {
         try evaluator.evaluate(actor: actor, seed: config.ppo.seed, problems: problems ?? settings.evalProblems, digits: digits)
     }
 
-    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws {
+    func evaluationFields(_ result: ArithmeticEvaluation) -> [String: CSVField] {
+        [
+            "accuracy": .double(result.accuracy),
+            "digit_accuracy": .double(result.columnAccuracy.reduce(0, +) / Double(max(1, result.columnAccuracy.count))),
+            "think_tokens_mean": .double(result.thinkTokensPerProblem),
+            "carry_think_rate": result.carryThinkRate.map(CSVField.double) ?? .missing,
+            "plain_think_rate": result.plainThinkRate.map(CSVField.double) ?? .missing,
+        ]
+    }
+
+    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws -> [String: CSVField] {
         let before = try evaluate(trainer.actor.network, digits: evalDigits)
         console.line("before training: \(Console.percent(before.accuracy)) exact match on \(settings.evalProblems) held-out \(evalDigits)-digit problems")
-        guard settings.demos > 0, settings.bcSteps > 0 else { return }
+        guard settings.demos > 0, settings.bcSteps > 0 else { return evaluationFields(before) }
         var rng = RNG(seed: config.ppo.seed).stream("demos")
         let demos = ArithmeticDemonstrations.dataset(count: settings.demos, config: config.arithmetic.environment, rng: &rng)
         let observations = Tensor(shape: [demos.steps, demos.observationSize], scalars: demos.observations)
@@ -54,6 +64,7 @@ struct ArithmeticReporting: RunReporting {
             format: "warm start: %d demos (%d steps), %d Adam steps → loss %.4f, %@ of demo actions; %@ exact match on held-out %d-digit problems",
             settings.demos, demos.steps, settings.bcSteps, last.loss, Console.percent(last.accuracy),
             Console.percent(after.accuracy), evalDigits))
+        return evaluationFields(after)
     }
 
     func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField] {
@@ -61,12 +72,7 @@ struct ArithmeticReporting: RunReporting {
             "episode_think_tokens": metrics.episodeMetrics["think_tokens"].map(CSVField.double) ?? .missing
         ]
         guard metrics.update % settings.evalEvery == 0 || isLast else { return fields }
-        let result = try evaluate(trainer.actor.network, digits: evalDigits)
-        fields["accuracy"] = .double(result.accuracy)
-        fields["digit_accuracy"] = .double(result.columnAccuracy.reduce(0, +) / Double(max(1, result.columnAccuracy.count)))
-        fields["think_tokens_mean"] = .double(result.thinkTokensPerProblem)
-        fields["carry_think_rate"] = result.carryThinkRate.map(CSVField.double) ?? .missing
-        fields["plain_think_rate"] = result.plainThinkRate.map(CSVField.double) ?? .missing
+        fields.merge(evaluationFields(try evaluate(trainer.actor.network, digits: evalDigits))) { $1 }
         return fields
     }
 

@@ -5,7 +5,7 @@ import Environments
 struct GridworldReporting: RunReporting {
     typealias E = GridworldEnvironment
 
-    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws {}
+    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws -> [String: CSVField] { [:] }
 
     func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField] {
         func number(_ x: Double?) -> CSVField { x.map { $0.isFinite ? .double($0) : .missing } ?? .missing }

@@ -7,12 +7,12 @@ public enum ProgressColumns {
     public static let common = [
         "update", "env_steps", "wall_seconds", "episodes", "episodic_return_mean", "success_rate",
         "policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac", "explained_variance",
-        "learning_rate", "sps", "flops",
+        "learning_rate", "sps", "flops", "rollout_seconds", "update_seconds",
     ]
 
     /// Columns whose values depend on wall-clock time; everything else is
     /// reproducible to the bit.
-    public static let wallClock: Set<String> = ["wall_seconds", "sps"]
+    public static let wallClock: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds"]
 
     public static func extra(for env: RunConfig.EnvironmentKind) -> [String] {
         switch env {
@@ -33,6 +33,7 @@ public enum ProgressColumns {
             "value_loss": number(m.valueLoss), "entropy": number(m.entropy), "approx_kl": number(m.approxKL),
             "clipfrac": number(m.clipFraction), "explained_variance": number(m.explainedVariance),
             "learning_rate": number(m.learningRate), "sps": number(sps), "flops": number(m.flops),
+            "rollout_seconds": .double(m.rolloutSeconds), "update_seconds": .double(m.updateSeconds),
         ]
     }
 }

@@ -27,4 +27,14 @@ public struct RunDirectory: Sendable {
         }
         guard access(path, W_OK) == 0 else { throw FileError("write to", path: path, code: errno) }
     }
+
+    /// A run killed inside `AtomicFile.write` leaves its hidden temporary file
+    /// (`.checkpoint.bin.tmp-XXXXXX`); the real files are whole. Called when
+    /// a run (re)starts, when nothing else writes the directory.
+    public func removeTemporaryFiles() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        where name.hasPrefix(".") && name.contains(".tmp-") {
+            try? FileManager.default.removeItem(atPath: file(name))
+        }
+    }
 }

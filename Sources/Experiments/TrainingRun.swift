@@ -48,6 +48,7 @@ public enum TrainingRun {
             throw ConfigError("\(directory.path) already holds a run; resume it with --resume \(directory.path) or choose another --run-name")
         }
         try directory.create()
+        directory.removeTemporaryFiles()
         try RunRecord(config: config, blas: options.blas).write(to: directory)
         return (directory, try dispatch(config, directory: directory, resuming: false, options: options))
     }
@@ -56,13 +57,7 @@ public enum TrainingRun {
     /// start, when it stopped before writing one).
     public static func resume(_ directory: RunDirectory, options: Options = Options()) throws -> Outcome {
         let record = try RunRecord.read(from: directory)
-        // A run killed inside AtomicFile.write leaves its hidden temporary
-        // file (`.checkpoint.bin.tmp-XXXXXX`); the real files are whole.
-        // Nothing else writes this run now, so sweep them away.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        where name.hasPrefix(".") && name.contains(".tmp-") {
-            try? FileManager.default.removeItem(atPath: directory.file(name))
-        }
+        directory.removeTemporaryFiles()
         let resuming = FileManager.default.fileExists(atPath: directory.checkpoint)
         return try dispatch(record.config, directory: directory, resuming: resuming, options: options)
     }
@@ -94,7 +89,8 @@ struct CheckpointPayload<E: Environment>: Codable {
 protocol RunReporting<E> {
     associatedtype E: Environment
     /// Runs before the first update of a new run (the supervised warm start).
-    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws
+    /// Returns the environment's fields of row 0 (the policy before PPO).
+    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws -> [String: CSVField]
     func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField]
     func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String
     func finish(_ trainer: PPOTrainer<E>, directory: RunDirectory, console: Console) throws
@@ -148,19 +144,27 @@ struct TrainingLoop<E: Environment> {
         console.line("rltrain \(RunRecord.currentVersion) · BLAS: \(options.blas.version) · run directory \(directory.path)")
         console.line("\(config.environmentDescription) · \(config.ppo.numEnvs) envs × \(config.ppo.numSteps) steps on \(config.ppo.workers) worker\(config.ppo.workers == 1 ? "" : "s") · \(config.ppo.numUpdates) updates · seed \(config.ppo.seed)")
 
+        let clock = ContinuousClock()
+        let started = clock.now
         let csv: CSVWriter
         if resuming {
             csv = try CSVWriter(resuming: directory.progress, columns: columns, keepingRows: progressRows)
             console.line("resuming after update \(trainer.completedUpdates) (\(trainer.envSteps) env steps)")
         } else {
-            try reporting.prepare(&trainer, directory: directory, console: console)
+            // Row 0: the policy before PPO (after the warm start, if any), so
+            // that curves start where RL starts.
+            var row = try reporting.prepare(&trainer, directory: directory, console: console)
+            let wallSeconds = (clock.now - started).seconds
+            row.merge(["update": .int(0), "env_steps": .int(0), "episodes": .int(0), "wall_seconds": .double(wallSeconds),
+                       "flops": .double(trainer.flops), "learning_rate": .double(config.ppo.learningRate)]) { $1 }
             csv = try CSVWriter(creating: directory.progress, columns: columns)
-            try saveCheckpoint(rows: 0, wallSeconds: 0)
+            try csv.append(row)
+            try csv.sync()
+            try saveCheckpoint(rows: csv.rowCount, wallSeconds: wallSeconds)
+            wallSecondsBefore = wallSeconds
         }
         defer { csv.close() }
-
-        let clock = ContinuousClock()
-        let started = clock.now
+        let loopStarted = clock.now
         var updateSeconds: [Double] = []
         let reportEvery = max(1, config.ppo.numUpdates / 20)
         while !trainer.isFinished {
@@ -168,7 +172,7 @@ struct TrainingLoop<E: Environment> {
             let metrics = try trainer.update()
             let seconds = (clock.now - before).seconds
             updateSeconds.append(seconds)
-            let wallSeconds = wallSecondsBefore + (clock.now - started).seconds
+            let wallSeconds = wallSecondsBefore + (clock.now - loopStarted).seconds
             var row = ProgressColumns.row(metrics, wallSeconds: wallSeconds, sps: Double(config.ppo.batchSize) / seconds)
             let isLast = trainer.isFinished
             row.merge(try reporting.extraFields(trainer, metrics, isLast: isLast)) { $1 }
@@ -239,12 +243,5 @@ struct TrainingLoop<E: Environment> {
     private func median(_ values: ArraySlice<Double>) -> Double {
         let sorted = values.sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }

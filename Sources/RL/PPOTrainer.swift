@@ -120,6 +120,8 @@ public struct PPOTrainer<E: Environment>: Sendable {
         //    computes GAE for them. One BLAS thread each: the workers are the
         //    parallelism here.
         BLAS.shared.setThreadCount(1)
+        let clock = ContinuousClock()
+        let rolloutStart = clock.now
         let actorNetwork = actor.network
         let criticNetwork = critic.network
         let buffer = self.buffer
@@ -140,6 +142,8 @@ public struct PPOTrainer<E: Environment>: Sendable {
         envSteps += config.batchSize
         record(results.flatMap(\.1).sorted { ($0.step, $0.env) < ($1.step, $1.env) })
         metrics.explainedVariance = explainedVariance()
+        let updateStart = clock.now
+        metrics.rolloutSeconds = (updateStart - rolloutStart).seconds
 
         // 2. Optimise the clipped surrogate for updateEpochs passes over the
         //    batch in shuffled minibatches.
@@ -178,6 +182,7 @@ public struct PPOTrainer<E: Environment>: Sendable {
             throw .nonFinite(update: update, quantity: name)
         }
 
+        metrics.updateSeconds = (clock.now - updateStart).seconds
         completedUpdates = update
         metrics.envSteps = envSteps
         metrics.episodes = episodes
@@ -281,5 +286,13 @@ public struct PPOTrainer<E: Environment>: Sendable {
             varD += d * d
         }
         return varY == 0 ? .nan : 1 - varD / varY
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) * 1e-18
     }
 }

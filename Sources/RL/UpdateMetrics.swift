@@ -20,6 +20,10 @@ public struct UpdateMetrics: Sendable, Equatable {
     public var learningRate = 0.0
     /// Floating-point operations spent since the start (forward, backward, optimiser).
     public var flops = 0.0
+    /// Wall-clock seconds of the rollout and of the optimisation phase
+    /// (not reproducible, unlike everything else here).
+    public var rolloutSeconds = 0.0
+    public var updateSeconds = 0.0
     /// Epochs run (fewer than `update-epochs` when target-KL stopped early).
     public var epochs = 0
     /// Means over the last 100 episodes of each environment-specific metric.

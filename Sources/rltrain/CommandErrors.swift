@@ -5,8 +5,11 @@ import Experiments
 
 /// Which errors are the user's input and which are a run failing.
 enum CommandErrors {
-    static func message(for error: any Error) -> String? {
-        String(describing: error).split(separator: "\n").first.map(String.init)
+    /// The first line of ArgumentParser's own message for the error (which
+    /// falls back to the error's description for errors not its own).
+    static func message(for error: any Error) -> String {
+        let text = RLTrain.message(for: error)
+        return text.split(separator: "\n").first.map(String.init) ?? text
     }
 
     /// A run that failed on its own (numerics, disk) rather than on bad input.

@@ -45,7 +45,7 @@ struct RLTrain: ParsableCommand {
             if exitCode(for: error) == .success {
                 self.exit(withError: error)  // --help, --version
             }
-            let message = CommandErrors.message(for: error) ?? RLTrain.message(for: error)
+            let message = CommandErrors.message(for: error)
             FileHandle.standardError.write(Data("rltrain: \(message)\n".utf8))
             Foundation.exit(CommandErrors.isRuntimeFailure(error) ? 1 : 2)
         }

@@ -105,7 +105,8 @@ final class CLITests: XCTestCase {
             case "progress.csv":
                 let table = try CSVTable(path: file)  // complete rows only; throws on a malformed complete row
                 XCTAssertEqual(table.columns, ProgressColumns.all(for: env), context)
-                XCTAssertEqual(table.rows.map { $0[0] }, table.rows.indices.map { "\($0 + 1)" }, context)
+                // Row 0 is the policy before PPO; row k is update k.
+                XCTAssertEqual(table.rows.map { $0[0] }, table.rows.indices.map { "\($0)" }, context)
             case "pretrain.csv":
                 XCTAssertEqual(try CSVTable(path: file).columns, ["step", "loss", "demo_accuracy"], context)
             case "eval.csv":
@@ -153,7 +154,7 @@ final class CLITests: XCTestCase {
             // The checkpoint is the last update logged: the CSV was flushed and nothing is lost.
             let done = try RunFixtures.completedUpdates(directory.checkpoint)
             XCTAssertLessThan(done, 20, "\(name): the signal came too late to test anything")
-            XCTAssertEqual(rowCount(directory.progress), done)
+            XCTAssertEqual(rowCount(directory.progress), done + 1)  // row 0 and one row per update
             try checkRunDirectory(directory.path, env: .gridworld, context: name)
             let resumed = try run(["--resume", directory.path, "--quiet"], in: dir)
             XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -203,15 +204,18 @@ final class CLITests: XCTestCase {
         var references: [RunConfig.EnvironmentKind: (rows: [String], checkpoint: Data, seconds: Double)] = [:]
         for env in RunConfig.EnvironmentKind.allCases { references[env] = try reference(env, dir) }
         var rng = RNG(seed: UInt64(ProcessInfo.processInfo.environment["RLTRAIN_KILL_SEED"] ?? "") ?? 9)
-        var leftovers = 0, killedMidRun = 0, restarted = 0
+        var leftovers = 0, killedMidRun = 0, restarted = 0, attempts = 0
+        // Kill until 20 kills have landed while the run was running (a kill
+        // after the run finished tests nothing); bounded, for a very loaded machine.
         let kills = 20
-        for i in 0..<kills {
+        for i in 0..<(3 * kills) where killedMidRun < kills {
+            attempts += 1
             let env: RunConfig.EnvironmentKind = i % 3 == 2 ? .arithmetic : .gridworld
             let expected = references[env]!
             let name = "kill-\(i)"
             let arguments = Self.tinyArguments(env, runsDir: dir.path, name: name)
             let child = try Child(arguments, in: dir)
-            usleep(UInt32(rng.uniformDouble() * expected.seconds * 1e6))
+            usleep(UInt32(rng.uniformDouble() * 0.8 * expected.seconds * 1e6))
             let wasRunning = child.process.isRunning
             child.signal(SIGKILL)
             let killed = child.wait()
@@ -235,8 +239,8 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(try RunFixtures.comparablePayload(directory.checkpoint, env: env) == expected.checkpoint, context)
             XCTAssertEqual(try checkRunDirectory(path, env: env, context: context + " after resume"), [], "\(context): temporary files left after resume")
         }
-        print("kill -9: \(kills) kills, \(killedMidRun) mid-run, \(restarted) before config.json, \(leftovers) temporary files left by kills")
-        XCTAssertGreaterThanOrEqual(killedMidRun, 15, "most kills should land mid-run")
+        print("kill -9: \(attempts) kills, \(killedMidRun) mid-run, \(restarted) before config.json, \(leftovers) temporary files left by kills")
+        XCTAssertGreaterThanOrEqual(killedMidRun, kills, "kills that landed mid-run")
     }
 
     // MARK: - Bad input

@@ -27,7 +27,7 @@ struct PoisonedGridworld: Environment {
 
 struct PoisonedReporting: RunReporting {
     typealias E = PoisonedGridworld
-    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws {}
+    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws -> [String: CSVField] { [:] }
     func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField] { [:] }
     func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String { "" }
     func finish(_ trainer: PPOTrainer<E>, directory: RunDirectory, console: Console) throws {}
@@ -54,10 +54,10 @@ final class NumericalGuardTests: XCTestCase {
             XCTAssertEqual(error as? TrainingError, .nonFinite(update: 5, quantity: "policy loss"))
             XCTAssertEqual("\(error)", "policy loss became NaN or infinite in update 5; stopping (the last checkpoint is kept)")
         }
-        // The last good checkpoint (update 4) loads; progress.csv holds updates 1–4 only.
+        // The last good checkpoint (update 4) loads; progress.csv holds row 0 and updates 1–4 only.
         XCTAssertEqual(try RunFixtures.completedUpdates(directory.checkpoint), 4)
         let table = try CSVTable(path: directory.progress)
-        XCTAssertEqual(table.rows.map { $0[0] }, ["1", "2", "3", "4"])
+        XCTAssertEqual(table.rows.map { $0[0] }, ["0", "1", "2", "3", "4"])
         XCTAssertTrue(table.rows.joined().joined().lowercased().contains("nan") == false)
         // It resumes from update 4 — and, being deterministic, meets the same poison in update 5.
         var second = try loop(resuming: true)

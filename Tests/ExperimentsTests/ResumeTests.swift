@@ -21,7 +21,7 @@ final class ResumeTests: XCTestCase {
         let (directory, outcome) = try TrainingRun.start(config, options: RunFixtures.quiet())
         XCTAssertEqual(outcome, .finished)
         let rows = try RunFixtures.reproducibleRows(directory.progress)
-        XCTAssertEqual(rows.count, 11)  // header + 10 updates
+        XCTAssertEqual(rows.count, 12)  // header + row 0 (before PPO) + 10 updates
         let result = (rows, try RunFixtures.comparablePayload(directory.checkpoint, env: env))
         Self.references[key] = result
         return result
@@ -38,7 +38,7 @@ final class ResumeTests: XCTestCase {
         for stop in stops.dropFirst() {
             XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet(stopAfter: stop)), .interrupted)
             XCTAssertEqual(try RunFixtures.completedUpdates(directory.checkpoint), stop)
-            XCTAssertEqual(try RunFixtures.reproducibleRows(directory.progress), Array(expected.rows.prefix(stop + 1)))
+            XCTAssertEqual(try RunFixtures.reproducibleRows(directory.progress), Array(expected.rows.prefix(stop + 2)))  // header, row 0, updates 1…stop
         }
         XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished)
         XCTAssertEqual(try RunFixtures.reproducibleRows(directory.progress), expected.rows, "\(env) \(workers) workers, stops \(stops)")
