@@ -47,4 +47,23 @@ final class OptimizerTests: XCTestCase {
         // Below the threshold nothing changes.
         XCTAssertEqual(GradientClipping.scale(norm: 0.5, maxNorm: 10), 1)
     }
+
+    /// The eight-lane update gives the same bits as the scalar formula.
+    func testVectorisedAdamStepEqualsTheScalarFormula() {
+        var rng = TestRNG(state: 3)
+        let n = 19  // two SIMD blocks and a tail of three
+        var m = (0..<n).map { _ in rng.uniform() * 0.1 }, v = (0..<n).map { _ in abs(rng.uniform()) * 0.01 }
+        var w = (0..<n).map { _ in rng.uniform() }
+        let g = (0..<n).map { _ in rng.uniform() }
+        var (mr, vr, wr) = (m, v, w)
+        for i in 0..<n {
+            mr[i] = 0.9 * mr[i] + (1 - 0.9) * g[i]
+            vr[i] = 0.999 * vr[i] + (1 - 0.999) * g[i] * g[i]
+            wr[i] -= 0.01 * mr[i] / (vr[i].squareRoot() / 0.5 + 1e-5)
+        }
+        Adam.step(&m, &v, g, &w, count: n, b1: 0.9, b2: 0.999, eps: 1e-5, stepSize: 0.01, rootBiasCorrection2: 0.5)
+        XCTAssertEqual(m, mr)
+        XCTAssertEqual(v, vr)
+        XCTAssertEqual(w, wr)
+    }
 }
