@@ -42,7 +42,11 @@ def run(binary, out, name, args, seed):
 
 
 def steps_to_threshold(rows, success, efficiency):
+    # The success rate is over the last 100 episodes: count it only once 100
+    # have finished (early windows hold only the short, successful episodes).
     for row in rows[1:]:
+        if int(row["episodes"]) < 100:
+            continue
         s = float(row["success_rate"] or "nan")
         e = float(row["path_efficiency"] or "nan")
         if s >= success and (efficiency is None or e >= efficiency):

@@ -88,6 +88,10 @@ struct ArithmeticReporting: RunReporting {
         var lengths = trained
         for multiple in [2, 4] where !lengths.contains(multiple * evalDigits) { lengths.append(multiple * evalDigits) }
         let full = config.arithmetic.environment.view == .full
+        let final = try evaluate(trainer.actor.network, digits: evalDigits)
+        let start = (try? CSVTable(path: directory.progress).doubles("accuracy").first).flatMap { $0 }
+        console.line("after RL: \(Console.percent(final.accuracy)) exact match on held-out \(evalDigits)-digit problems"
+            + (start.map { " (\(Console.percent($0)) before RL: \(String(format: "%+.1f", 100 * (final.accuracy - $0))) points from RL)" } ?? ""))
         console.line("")
         console.line("digits │ accuracy │ think tokens/problem │ think rate: carry cols │ other cols")
         console.line("───────┼──────────┼──────────────────────┼────────────────────────┼───────────")
