@@ -236,3 +236,43 @@ def run(args, binary, flags, seed):
     if "--workers" not in flags:
         flags = ["--workers", "8"] + flags
     return train(args, binary, "%s-s%d" % (base, seed), flags + ["--seed", str(seed)])
+
+
+def traces(args, binary, run_dir, digits, problems=None):
+    """Greedy solutions of held-out problems, parsed from `rltrain eval --show N`
+    (eval.csv has no per-column numbers): a list of dicts with the operands
+    (most significant first), the tokens, the answer and the expected answer
+    (D+1 digits, most significant first)."""
+    problems = problems or args.problems
+    cache = os.path.join(run_dir, "traces-%dd-%d.txt" % (digits, problems))
+    if not os.path.exists(cache):
+        out = subprocess.run([binary, "eval", run_dir, "--digits", str(digits), "--problems", str(problems),
+                              "--show", str(problems)], check=True, capture_output=True, text=True).stdout
+        with open(cache, "w") as f:
+            f.write(out)
+    result = []
+    pat = re.compile(r"^(\d+) \+ (\d+): (.*) → (\S+) (✓|✗)(?: \(expected (\d+)\))?$")
+    with open(cache) as f:
+        for line in f:
+            m = pat.match(line.rstrip("\n"))
+            if m:
+                a, b, tokens, answer, ok, expected = m.groups()
+                result.append(dict(a=a, b=b, tokens=tokens.split(), answer=answer,
+                                   expected=expected if expected else answer))
+    return result
+
+
+def column_accuracy(tr):
+    """Per-column accuracy (column 0 = least significant, last = carry-out)."""
+    n = len(tr[0]["expected"])
+    return [sum(t["answer"][n - 1 - i] == t["expected"][n - 1 - i] for t in tr) / len(tr) for i in range(n)]
+
+
+def addition_table(tr):
+    """Column 0 has no carry in, so its digit is the addition table: the fraction
+    of the digit pairs (a0, b0) seen whose column-0 digit is right."""
+    right = {}
+    for t in tr:
+        pair = (t["a"][-1], t["b"][-1])
+        right[pair] = right.get(pair, True) and t["answer"][-1] == t["expected"][-1]
+    return sum(right.values()) / len(right), len(right)
