@@ -276,3 +276,36 @@ def addition_table(tr):
         pair = (t["a"][-1], t["b"][-1])
         right[pair] = right.get(pair, True) and t["answer"][-1] == t["expected"][-1]
     return sum(right.values()) / len(right), len(right)
+
+
+def think_pattern(tr):
+    """From greedy traces: fraction of columns with a note among carrying
+    operand columns, non-carrying operand columns, and the carry-out column
+    (rltrain's plain_think_rate lumps the last two together), and the note
+    symbols used."""
+    counts = {"carry": [0, 0], "plain": [0, 0], "carry-out": [0, 0]}
+    symbols = {"carry": {}, "plain": {}, "carry-out": {}}
+    pending = None
+    for t in tr:
+        a, b = t["a"][::-1], t["b"][::-1]
+        d, carry, col, noted = len(a), 0, 0, False
+        for tok in t["tokens"]:
+            if tok.startswith("[t"):
+                noted, pending = True, tok  # with budget > 1 the last note wins
+                continue
+            if col < d:
+                s = int(a[col]) + int(b[col]) + carry
+                kind = "carry" if s >= 10 else "plain"
+                carry = 1 if s >= 10 else 0
+            else:
+                kind = "carry-out"
+            counts[kind][0] += noted
+            if noted:
+                symbols[kind][pending] = symbols[kind].get(pending, 0) + 1
+            counts[kind][1] += 1
+            col, noted = col + 1, False
+    rates = {k: (v[0] / v[1] if v[1] else None) for k, v in counts.items()}
+    for k, v in symbols.items():
+        total = sum(v.values())
+        rates[k + " symbols"] = ", ".join("%s %.0f%%" % (sym, 100 * n / total) for sym, n in sorted(v.items())) or "—"
+    return rates

@@ -23,16 +23,20 @@ CLEANRL = ["--demos", "0", "--ent-coef", "0.01", "--learning-rate", "2.5e-4", "-
 CHECKPOINTS = (250_000, 500_000, 1_000_000, 1_500_000, 2_000_000)
 
 
-def code(carry, plain):
-    if carry is None or plain is None:
-        return "?"
+def code(p):
+    """Name the note code from the trace-based think pattern."""
+    carry, plain, out = p["carry"], p["plain"], p["carry-out"]
     if carry > 0.9 and plain < 0.1:
-        return "note where the column carries"
-    if carry < 0.1 and plain > 0.5:
-        return "inverted (note where it does not carry)"
-    if carry < 0.1 and plain < 0.1:
-        return "no notes"
-    return "mixed"
+        name = "note where the column carries"
+    elif carry < 0.1 and plain > 0.9:
+        name = "inverted: note where it does not carry"
+    elif carry < 0.1 and plain < 0.1:
+        name = "no notes"
+    else:
+        name = "mixed"
+    if out > 0.1:
+        name += " (+ a useless note in the carry-out column in %.0f%%)" % (100 * out)
+    return name
 
 
 def at(prog, steps, col):
@@ -58,11 +62,14 @@ def main():
         ref["secs"].append(hit[1] if hit else None)
         ref["flops"].append(hit[2] if hit else None)
         ref["proc"].append(c.process_seconds(run))
+        # The same warm start with a single PPO update: its process time is
+        # ~ the warm start's cost in seconds (plus start-up and final evals).
+        ref.setdefault("bc_proc", []).append(c.process_seconds(c.run(args, binary, ["--total-timesteps", "1024"], seed)))
 
     recipes = [("strong exploration (ent 0.1, lr 1e-3)", STRONG, c.seeds(args)),
                ("CleanRL defaults (ent 0.01, lr 2.5e-4)", CLEANRL,
                 list(range(1, (args.cleanrl_seeds or args.seeds) + 1)))]
-    summary, curves = [], []
+    summary, curves, ppo_total = [], [], []
     for label, flags, seeds in recipes:
         rows = []
         agg = {k: [] for k in ("s90", "s95", "t95", "f95", "a1", "a3", "a6", "a12", "d1", "d3", "tok", "carry", "plain")}
@@ -72,6 +79,8 @@ def main():
         for seed in seeds:
             run = c.run(args, binary, flags, seed)
             prog = c.progress(run)
+            if flags is STRONG:
+                ppo_total.append(prog[-1]["wall_seconds"])
             h90, h95 = c.steps_to(prog, 0.9), c.steps_to(prog, 0.95)
             e = {d: c.end_of_training(run, d) for d in (1, 3, 6, 12)}
             vals = dict(s90=h90[0] if h90 else None, s95=h95[0] if h95 else None,
@@ -86,13 +95,15 @@ def main():
                 ent[s].append(at(prog, s, "entropy"))
             pct = lambda x: "%.1f%%" % (100 * x) if x is not None else "—"
             stp = lambda x: c.fmt_steps(x) if x is not None else "never"
+            tr = c.traces(args, binary, run, 3)
+            pat = c.think_pattern(tr)
             rows.append([seed, stp(vals["s90"]), stp(vals["s95"]),
                          "%.1f s" % vals["t95"] if vals["t95"] is not None else "—",
                          pct(vals["a1"]), pct(vals["a3"]), pct(vals["a6"]), pct(vals["a12"]),
                          "%s / %s" % (pct(vals["d1"]), pct(vals["d3"])),
                          "%.2f" % vals["tok"], "%s / %s" % (pct(vals["carry"]), pct(vals["plain"])),
-                         code(vals["carry"], vals["plain"])])
-            tr = c.traces(args, binary, run, 3)
+                         "%s / %s / %s" % (pct(pat["carry"]), pct(pat["plain"]), pct(pat["carry-out"])),
+                         code(pat), "carry: %s; other: %s" % (pat["carry symbols"], pat["plain symbols"])])
             cols.append(c.column_accuracy(tr))
             table_right, pairs = c.addition_table(tr)
             tables.append(table_right)
@@ -100,7 +111,8 @@ def main():
         print("### Pure RL, %s: per seed (greedy, 500 held-out problems per length; trained on 1–3 digits, 2M env steps)\n" % label)
         print(c.table(["seed", "steps to 90%", "steps to 95%", "PPO s to 95%", "addition table right (column 0)", "acc 1 digit", "acc 3", "acc 6", "acc 12",
                        "digit acc 1 / 3 digits", "think tokens / 3-digit problem",
-                       "think rate carry / other cols", "note code"], rows))
+                       "think rate carry / other cols (rltrain, 500 problems)",
+                       "notes in carrying / non-carrying / carry-out cols (traces)", "note code", "symbols used"], rows))
         print("\nPer-column greedy accuracy on %d held-out 3-digit problems (column 0 = units; column 3 = carry-out), "
               "mean ± std (min–max) over seeds:\n" % args.problems)
         print(c.table(["column 0", "column 1", "column 2", "column 3 (carry-out)", "addition-table entries right"],
@@ -119,6 +131,10 @@ def main():
           "(PPO only: the warm start's time is not recorded there); FLOPs include the warm start.")
     print("\nWhole warm-started default run (process wall time, 400k steps incl. warm start and final evals): %s"
           % c.fmt(ref["proc"], "sec"))
+    print("Warm start alone (same command with --total-timesteps 1024: warm start, 1 PPO update, final evals), "
+          "process wall time: %s" % c.fmt(ref["bc_proc"], "sec"))
+    print("Pure RL, strong recipe: PPO seconds for all 2M steps: %s"
+          % c.fmt(ppo_total, "sec"))
     print("\n### Learning curves: greedy exact match on 3 digits at env steps\n")
     print(c.table(["setting"] + [c.fmt_steps(s) for s in CHECKPOINTS], curves))
 

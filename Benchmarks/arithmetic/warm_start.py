@@ -21,10 +21,17 @@ SETTINGS = [("RL from scratch (0 demos)", ["--demos", "0"]),
 def main():
     p = c.parser(__doc__.splitlines()[0])
     p.add_argument("--threshold", type=float, default=0.9)
+    p.add_argument("--long-steps", type=int, default=0,
+                   help="also train 30 and 100 demos for this many env steps (e.g. 1500000)")
     args = p.parse_args()
     binary = c.rltrain_binary(args)
+    settings = list(SETTINGS)
+    if args.long_steps:
+        for n in (30, 100):
+            settings.append(("%d demos, PPO for %s steps" % (n, c.fmt_steps(args.long_steps)),
+                             ["--demos", str(n), "--total-timesteps", str(args.long_steps)]))
     rows, rows2 = [], []
-    for label, flags in SETTINGS:
+    for label, flags in settings:
         bc, final, reach, reach95, best, secs, flops = [], [], [], [], [], [], []
         for seed in c.seeds(args):
             run = c.run(args, binary, flags, seed)
@@ -43,13 +50,14 @@ def main():
                      c.fmt(final), c.fmt(reach, "steps"), c.fmt(reach95, "steps")])
         rows2.append([label, c.fmt(best), c.fmt(secs, "sec"), c.fmt(flops, "flops")])
     print("### Supervised first, then RL: greedy exact match on 500 held-out 3-digit problems, "
-          "%d seeds (mean ± std (min–max)); PPO for 400k env steps, 8 envs\n" % args.seeds)
-    print(c.table(["setting", "demos alone (BC, before PPO)", "demos then RL (400k steps)",
+          "%d seeds (mean ± std (min–max)); PPO for 400k env steps unless stated, 8 envs on 8 workers\n" % args.seeds)
+    print(c.table(["setting", "demos alone (BC, before PPO)", "demos then RL (at the end)",
                    "env steps to %d%%" % round(100 * args.threshold), "env steps to 95%"], rows))
     print()
     print(c.table(["setting", "best accuracy during PPO", "PPO seconds to %d%%" % round(100 * args.threshold),
                    "FLOPs to %d%% (incl. warm start)" % round(100 * args.threshold)], rows2))
-    print("\n0 env steps = the warm start alone already reached the threshold.")
+    print("\n0 env steps = the warm start alone already reached the threshold. PPO seconds = progress.csv's "
+          "wall_seconds (PPO only); FLOPs include the warm start.")
 
 
 if __name__ == "__main__":
