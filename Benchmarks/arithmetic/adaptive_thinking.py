@@ -2,7 +2,7 @@
 """Demonstration c: adaptive thinking.
 
 The default run (300 demos whose notes sit only in carrying columns, then PPO)
-with a think cost per think token of 0, 0.01, 0.05 and 0.2, and optionally
+with a think cost per think token of 0, 0.01, 0.05, 0.2, 0.3 and 1, and optionally
 (--pure-rl) the pure-RL exploration recipe with and without a think cost, where
 no demonstration tells the policy where to think. Reported from the greedy
 evaluation at the end of training (500 held-out problems): the fraction of
@@ -20,7 +20,7 @@ PURE = ["--demos", "0", "--ent-coef", "0.1", "--learning-rate", "1e-3", "--gamma
 
 def main():
     p = c.parser(__doc__.splitlines()[0])
-    p.add_argument("--costs", default="0,0.01,0.05,0.2")
+    p.add_argument("--costs", default="0,0.01,0.05,0.2,0.3,1")
     p.add_argument("--pure-rl", action="store_true", help="also the pure-RL recipe at cost 0 and 0.01 (2M steps each)")
     args = p.parse_args()
     binary = c.rltrain_binary(args)
@@ -48,6 +48,13 @@ def main():
         print(c.table(["setting", "think rate, carrying columns", "think rate, other columns",
                        "think tokens / problem", "accuracy"], rows))
         print()
+    rows = []
+    for label, flags in settings:
+        pats = [c.think_pattern(c.traces(args, binary, c.run(args, binary, flags, seed), 3)) for seed in c.seeds(args)]
+        rows.append([label] + [c.fmt([p[k] for p in pats]) for k in ("carry", "plain", "carry-out")])
+    print("### Where the notes go (greedy traces of %d held-out 3-digit problems; rltrain's 'other columns' "
+          "lumps non-carrying operand columns with the carry-out column)\n" % args.problems)
+    print(c.table(["setting", "carrying columns", "non-carrying operand columns", "carry-out column"], rows))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 """Demonstration e: thinking emerges from pure RL.
 
 No demonstrations (--demos 0), 8 envs (on 2 worker threads), 2M env steps, γ 1,
-with two exploration strengths:
-  strong:  --ent-coef 0.1  --learning-rate 1e-3   (the recipe from the prototype notes)
+with three exploration strengths:
+  strong:   --ent-coef 0.1  --learning-rate 1e-3   (the recipe from the prototype notes)
+  stronger: --ent-coef 0.2  --learning-rate 1e-3
   CleanRL: --ent-coef 0.01 --learning-rate 2.5e-4 (CleanRL's PPO defaults)
 Reported per seed: env steps / PPO seconds / FLOPs to 90% and 95% greedy exact
 match on 500 held-out 3-digit problems, the note code the policy invented
@@ -18,6 +19,8 @@ import common as c
 BASE = ["--demos", "0", "--gamma", "1", "--total-timesteps", "2000000", "--num-envs", "8", "--workers", "2"]
 STRONG = ["--demos", "0", "--ent-coef", "0.1", "--learning-rate", "1e-3", "--gamma", "1",
           "--total-timesteps", "2000000", "--num-envs", "8", "--workers", "2"]
+STRONGER = ["--demos", "0", "--ent-coef", "0.2", "--learning-rate", "1e-3", "--gamma", "1",
+            "--total-timesteps", "2000000", "--num-envs", "8", "--workers", "2"]
 CLEANRL = ["--demos", "0", "--ent-coef", "0.01", "--learning-rate", "2.5e-4", "--gamma", "1",
            "--total-timesteps", "2000000", "--num-envs", "8", "--workers", "2"]
 CHECKPOINTS = (250_000, 500_000, 1_000_000, 1_500_000, 2_000_000)
@@ -67,6 +70,7 @@ def main():
         ref.setdefault("bc_proc", []).append(c.process_seconds(c.run(args, binary, ["--total-timesteps", "1024"], seed)))
 
     recipes = [("strong exploration (ent 0.1, lr 1e-3)", STRONG, c.seeds(args)),
+               ("stronger entropy (ent 0.2, lr 1e-3)", STRONGER, c.seeds(args)),
                ("CleanRL defaults (ent 0.01, lr 2.5e-4)", CLEANRL,
                 list(range(1, (args.cleanrl_seeds or args.seeds) + 1)))]
     summary, curves, ppo_total = [], [], []
