@@ -23,6 +23,9 @@ def main():
     p.add_argument("--threshold", type=float, default=0.9)
     p.add_argument("--long-steps", type=int, default=0,
                    help="also train 30 and 100 demos for this many env steps (e.g. 1500000)")
+    p.add_argument("--strong-steps", type=int, default=0,
+                   help="also 30, 100 and 300 demos followed by PPO with pure RL's strong exploration "
+                        "(--ent-coef 0.2 --learning-rate 1e-3, 8 envs on 2 workers) for this many env steps")
     args = p.parse_args()
     binary = c.rltrain_binary(args)
     settings = list(SETTINGS)
@@ -30,6 +33,11 @@ def main():
         for n in (30, 100):
             settings.append(("%d demos, PPO for %s steps" % (n, c.fmt_steps(args.long_steps)),
                              ["--demos", str(n), "--total-timesteps", str(args.long_steps)]))
+    if args.strong_steps:
+        for n in (30, 100, 300):
+            settings.append(("%d demos, PPO with ent 0.2, lr 1e-3, %s steps" % (n, c.fmt_steps(args.strong_steps)),
+                             ["--demos", str(n), "--ent-coef", "0.2", "--learning-rate", "1e-3",
+                              "--total-timesteps", str(args.strong_steps), "--num-envs", "8", "--workers", "2"]))
     rows, rows2 = [], []
     for label, flags in settings:
         bc, final, reach, reach95, best, secs, flops = [], [], [], [], [], [], []
