@@ -6,7 +6,7 @@ import Environments
 public enum EvaluationLog {
     public static let arithmeticColumns = [
         "digits", "think_budget", "samples", "problems", "accuracy", "think_tokens_mean",
-        "sample_accuracy", "digit_accuracy", "carry_think_rate", "plain_think_rate", "stage",
+        "sample_accuracy", "digit_accuracy", "carry_think_rate", "plain_think_rate", "column_accuracy", "stage",
     ]
     public static let gridworldColumns = ["episodes", "greedy", "success_rate", "path_efficiency", "return_mean", "episode_length", "stage"]
 
@@ -21,6 +21,8 @@ public enum EvaluationLog {
                 "digit_accuracy": .double(r.columnAccuracy.reduce(0, +) / Double(max(1, r.columnAccuracy.count))),
                 "carry_think_rate": r.carryThinkRate.map(CSVField.double) ?? .missing,
                 "plain_think_rate": r.plainThinkRate.map(CSVField.double) ?? .missing,
+                // Column 0 (units) first, separated by spaces: one field, no quoting.
+                "column_accuracy": .text(r.columnAccuracy.map { String($0) }.joined(separator: " ")),
                 "stage": .text(stage),
             ])
         }

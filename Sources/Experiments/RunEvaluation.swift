@@ -49,6 +49,7 @@ public enum RunEvaluation {
             format: "%d-digit problems, think budget %d, %d sample%@: %@ exact match (%d problems), %.2f think tokens per problem",
             result.digits, result.thinkBudget, result.samples, result.samples == 1 ? " (greedy)" : "s (majority vote)",
             Console.percent(result.accuracy), result.problems, result.thinkTokensPerProblem))
+        console.line("per-column accuracy, units first: " + result.columnAccuracy.map(Console.percent).joined(separator: " "))
         try EvaluationLog.appendArithmetic([result], stage: "eval", to: directory)
         return result
     }
