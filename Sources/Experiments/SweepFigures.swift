@@ -226,6 +226,8 @@ extension SweepResults {
         let digits = Set(accuracy.keys.map(\.digits)).sorted()
         let thinks = Set(accuracy.keys.map(\.think)).sorted()
         let samples = Set(accuracy.keys.map(\.samples)).sorted()
+        // Only worth a figure when test-time compute varies.
+        guard thinks.count > 1 || samples.count > 1 else { return nil }
         let several = pointOrder.count > 1
         var panels: [LinePlot] = []
         for d in digits {

@@ -122,7 +122,7 @@ public struct SweepPlan: Sendable {
         do {
             _ = try builder(baseArgs)
         } catch {
-            throw SweepError("\(spec.name): base: \(Self.oneLine(error))")
+            throw SweepError("\(spec.source): base: \(Self.oneLine(error))")
         }
         var entries: [Entry] = []
         for run in spec.runs {
@@ -130,14 +130,14 @@ public struct SweepPlan: Sendable {
             do {
                 config = try builder(spec.arguments(for: run))
             } catch {
-                throw SweepError("\(spec.name): point \(run.point.name): \(Self.oneLine(error))")
+                throw SweepError("\(spec.source): point \(run.point.name): \(Self.oneLine(error))")
             }
             config.run.runsDir = runsDir
             config.run.runName = run.name
             entries.append(Entry(run: run, config: config, directory: RunDirectory(path: (runsDir as NSString).appendingPathComponent(run.name))))
         }
         let envs = Set(entries.map(\.config.env))
-        if envs.count > 1 { throw SweepError("\(spec.name): every run of a sweep must train the same environment") }
+        if envs.count > 1 { throw SweepError("\(spec.source): every run of a sweep must train the same environment") }
         self.entries = entries
     }
 

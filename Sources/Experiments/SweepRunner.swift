@@ -138,11 +138,14 @@ public struct SweepRunner: Sendable {
         return outcome
     }
 
-    /// Relative cost of a run for the ETA: env steps × (1 + parameters per step/1000).
+    /// Relative cost of a run for the ETA: env steps, plus a fixed cost for
+    /// the warm start and evaluations, times the network's size (a rough
+    /// model; the ETA is refined as runs finish).
     static func weight(_ config: RunConfig) -> Double {
         let widths = config.ppo.hidden
         let params = zip([8] + widths, widths + [8]).reduce(0) { $0 + $1.0 * $1.1 }
-        return Double(config.ppo.totalTimesteps) * (1 + Double(params) / 1000)
+        let warmStart = config.env == .arithmetic ? Double(config.arithmetic.demos * config.arithmetic.bcSteps) / 5 : 0
+        return (Double(config.ppo.totalTimesteps) + warmStart) * (1 + Double(params) / 1000)
     }
 
     func finalText(_ entry: SweepPlan.Entry) -> String {
@@ -180,6 +183,16 @@ public struct SweepRunner: Sendable {
 
     /// Trains (or resumes) one run, then evaluates it; false if interrupted.
     func runOne(_ entry: SweepPlan.Entry) throws -> Bool {
+        // A lock per run, so that two sweeps started on the same directory
+        // by mistake never write one run's files at the same time.
+        try entry.directory.create()
+        let lockPath = entry.directory.file("sweep.lock")
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileError("create", path: lockPath, code: errno) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            throw SweepError("\(entry.directory.path) is being trained by another process (\(lockPath) is locked)")
+        }
         let options = TrainingRun.Options(console: Console(quiet: true), interrupt: interrupt, blas: blas)
         let outcome: TrainingRun.Outcome
         if entry.directory.exists {

@@ -100,6 +100,8 @@ public struct SweepSpec: Sendable, Equatable {
     public var fit: FitKind
     /// The file's text, kept so a sweep directory records exactly what it ran.
     public var json: SweepJSON
+    /// The file the sweep came from, for error messages.
+    public var source: String
 
     /// Flags a sweep sets itself.
     public static let reservedFlags: [String: String] = [
@@ -139,6 +141,7 @@ public struct SweepSpec: Sendable, Equatable {
         }
         guard case let .object(members) = root else { throw fail("a sweep file is a JSON object with \"base\", \"axes\" and \"seeds\"") }
         json = root
+        self.source = source
         name = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         description = ""
         base = []

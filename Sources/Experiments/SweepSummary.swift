@@ -78,7 +78,10 @@ extension SweepResults {
                     "env_steps_to_threshold_mean", "env_steps_to_threshold_std",
                     "updates_to_threshold_mean", "updates_to_threshold_std",
                     "flops_to_threshold_mean", "flops_to_threshold_std"]
-        func text(_ x: Double?) -> String { x.map { CSVField.double($0).text } ?? "" }
+        func text(_ x: Double?) -> String {
+            guard let x else { return "" }
+            return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : CSVField.double(x).text
+        }
         func stats(_ values: [Double]) -> [String] {
             let s = SweepStatistics(values)
             return [text(s?.mean), text(s?.std)]
