@@ -39,6 +39,18 @@ extension SweepResults {
         return LinePlot.Series(name: "", points: points, band: band)
     }
 
+    /// A panel wide enough that no legend entry is cut (the legend gets at
+    /// most 30% of the width, ~6.6 px per character).
+    static func width(_ series: [LinePlot.Series], atLeast base: Double) -> Double {
+        let chars = series.map(\.name.count).max() ?? 0
+        return max(base, (Double(chars) * 6.6 + 40) / 0.3)
+    }
+
+    /// Two panels per row unless they are too wide to read side by side.
+    static func columns(_ panels: [LinePlot]) -> Int {
+        (panels.map(\.width).max() ?? 0) > 700 ? 1 : 2
+    }
+
     /// Every figure this sweep has data for.
     public func figures() -> [NamedFigure] {
         guard !runs.isEmpty else { return [] }
@@ -72,13 +84,13 @@ extension SweepResults {
                     title: "\(yName) vs \(x == "flops" ? "FLOPs" : "env steps")", xLabel: xLabel, yLabel: yName,
                     xScale: .log10, yRange: yRange(y), series: series,
                     referenceLines: y == metric ? [.init(y: spec.effectiveThreshold.value, label: "threshold \(spec.effectiveThreshold.value)")] : [],
-                    width: 640, height: 380))
+                    width: Self.width(series, atLeast: 640), height: 380))
             }
         }
         return NamedFigure(
             file: "learning-curves.svg", title: "Learning curves per budget",
             caption: "Mean over \(seedsText) (line) and mean ± one standard deviation (band), update by update; x on a log scale. FLOPs count the warm start, rollouts and updates.",
-            figure: Figure(panels: panels, columns: 2))
+            figure: Figure(panels: panels, columns: Self.columns(panels)))
     }
 
     /// "0.412 + 0.118·log10 x" or "0.03·x^0.12".
@@ -164,6 +176,8 @@ extension SweepResults {
             means.append((Double(group.runs[0].batchSize), s.mean, e.mean, s.std ?? 0, e.std ?? 0))
         }
         means.sort { $0.b < $1.b }
+        // Without two batch sizes that reached the threshold there is nothing to compare.
+        guard Set(means.map(\.b)).count >= 2 else { return nil }
         var tradeOff: [LinePlot.Series] = [
             LinePlot.Series(name: "mean per batch size", points: means.map { ($0.s, $0.e) }, style: .lineAndMarkers, color: 0),
             LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
@@ -262,14 +276,14 @@ extension SweepResults {
             }
             panels.append(LinePlot(
                 title: "\(d)-digit problems: accuracy vs samples", xLabel: "samples per problem, majority vote (log scale)", yLabel: "exact-match accuracy",
-                xScale: .log10, yRange: 0...1, series: bySamples, width: 640, height: 380))
+                xScale: .log10, yRange: 0...1, series: bySamples, width: Self.width(bySamples + byTokens, atLeast: 640), height: 380))
             panels.append(LinePlot(
                 title: "\(d)-digit problems: accuracy vs thinking", xLabel: "think tokens per problem (points: think budgets \(thinks.map(String.init).joined(separator: ", ")))", yLabel: "exact-match accuracy",
-                yRange: 0...1, series: byTokens, width: 640, height: 380))
+                yRange: 0...1, series: byTokens, width: Self.width(bySamples + byTokens, atLeast: 640), height: 380))
         }
         return NamedFigure(
             file: "test-time-compute.svg", title: "Accuracy vs test-time compute",
             caption: "Held-out accuracy of the trained policies when evaluation may think more (think budget per column) or sample several solutions and take the majority answer; mean over \(seedsText), band ± one standard deviation.",
-            figure: Figure(panels: panels, columns: 2))
+            figure: Figure(panels: panels, columns: Self.columns(panels)))
     }
 }

@@ -8,6 +8,8 @@ public struct SweepReport: Sendable {
     public static let sweepCSV = "sweep.csv"
     public static let evalCSV = "sweep-eval.csv"
     public static let summaryCSV = "summary.csv"
+    /// Every figure a report may draw.
+    public static let figureFiles = ["learning-curves.svg", "final-vs-compute.svg", "critical-batch.svg", "test-time-compute.svg"]
 
     /// Paths written.
     public var written: [String]
@@ -41,6 +43,11 @@ public struct SweepReport: Sendable {
             written.append(path(figure.file))
             entries.append(HTMLReport.FigureEntry(title: figure.title, file: figure.file, caption: figure.caption))
         }
+        // A figure an earlier report drew but this one has no data for would
+        // show stale results next to the page.
+        for stale in figureFiles where !entries.contains(where: { $0.file == stale }) {
+            try? FileManager.default.removeItem(atPath: path(stale))
+        }
         let html = HTMLReport(title: "Sweep: \(results.spec.name)", settings: settings(results, sources: sources), figures: entries)
         written.append(try html.write(toDirectory: outDirectory))
         return SweepReport(written: written, runs: results.runs.count, points: results.pointGroups.count, expectedRuns: results.spec.runs.count)
@@ -65,6 +72,9 @@ public struct SweepReport: Sendable {
         }
         let t = spec.effectiveThreshold
         out.append(("threshold", "\(t.metric) ≥ \(CSVField.double(t.value).text)"))
+        if Set(results.runs.map(\.batchSize)).count >= 2, results.criticalBatch() == nil {
+            out.append(("critical batch", "no figure: fewer than two batch sizes reached the threshold"))
+        }
         out.append(("runs", "\(results.runs.count) of \(spec.runs.count) finished (\(spec.points.count) points × \(spec.seeds.count) seeds)"))
         let wall = results.runs.compactMap { $0.final("wall_seconds") }.reduce(0, +)
         out.append(("training time", "\(Console.duration(wall)) summed over runs (wall-clock of each run's updates)"))
