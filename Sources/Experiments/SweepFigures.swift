@@ -99,6 +99,10 @@ extension SweepResults {
         guard let lo = finite.map(\.0).min(), let hi = finite.map(\.0).max() else {
             return LinePlot.Series(name: "no fit: no data", points: [], style: .dashed, color: color)
         }
+        // A line through points that barely differ in compute says nothing.
+        guard hi >= 1.5 * lo else {
+            return LinePlot.Series(name: "no fit: compute varies < 1.5×", points: [], style: .dashed, color: color)
+        }
         let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
         do {
             switch spec.fit {
@@ -252,7 +256,7 @@ extension SweepResults {
                     let keys = samples.map { Key(point: p, digits: d, think: t, samples: $0) }.filter { accuracy[$0] != nil }
                     guard !keys.isEmpty else { continue }
                     let stats = keys.map { SweepStatistics(accuracy[$0]!)! }
-                    let name = (several ? "\(labels[p]!), " : "") + "think ≤ \(t)/column"
+                    let name = (several ? "\(labels[p]!) · " : "") + "eval think budget \(t)"
                     bySamples.append(LinePlot.Series(
                         name: name, points: zip(keys, stats).map { (Double($0.samples), $1.mean) },
                         band: zip(keys, stats).map { (Double($0.samples), $1.mean - ($1.std ?? 0), $1.mean + ($1.std ?? 0)) },
@@ -269,7 +273,7 @@ extension SweepResults {
                         guard let x = SweepStatistics(tokens[k]!), let y = SweepStatistics(accuracy[k]!) else { return nil }
                         return (x.mean, y.mean)
                     }
-                    let name = (several ? "\(labels[p]!), " : "") + (s == 1 ? "greedy" : "vote of \(s)")
+                    let name = (several ? "\(labels[p]!) · " : "") + (s == 1 ? "greedy" : "vote of \(s)")
                     byTokens.append(LinePlot.Series(name: name, points: pts, style: .lineAndMarkers, color: color))
                     color += 1
                 }

@@ -35,8 +35,18 @@ public struct SweepSpec: Sendable, Equatable {
             self.flag = flag
             self.values = values
         }
-        /// The column naming this axis in the CSVs: the flag with `_` for `-`.
-        public var column: String { flag.replacingOccurrences(of: "-", with: "_") }
+        /// The column naming this axis in the CSVs: the flag with `_` for `-`,
+        /// prefixed with `train_` when a CSV already has a column of that
+        /// name (`--think-budget` → `train_think_budget`, as eval.csv has its
+        /// own `think_budget`).
+        public var column: String {
+            let name = flag.replacingOccurrences(of: "-", with: "_")
+            return Self.taken.contains(name) ? "train_" + name : name
+        }
+
+        static let taken: Set<String> = Set(
+            ["point", "seed", "batch_size"] + ProgressColumns.all(for: .arithmetic) + ProgressColumns.all(for: .gridworld)
+                + EvaluationLog.arithmeticColumns + EvaluationLog.gridworldColumns)
     }
 
     /// Evaluations after each run, one per combination of the lists.

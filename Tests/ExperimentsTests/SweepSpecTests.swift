@@ -118,3 +118,10 @@ final class SweepSpecTests: XCTestCase {
         }
     }
 }
+
+final class SweepAxisColumnTests: XCTestCase {
+    func testAxisColumnsNeverCollideWithDataColumns() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"think-budget": [1, 2], "total-timesteps": [512]}}"#)
+        XCTAssertEqual(spec.axes.map(\.column), ["train_think_budget", "total_timesteps"])
+    }
+}
