@@ -250,9 +250,11 @@ extension SweepResults {
         var panels: [LinePlot] = []
         for d in digits {
             var bySamples: [LinePlot.Series] = [], byTokens: [LinePlot.Series] = []
-            var color = 0
-            for p in pointOrder {
-                for t in thinks {
+            // Colour: the evaluation setting; line style: the point (solid
+            // with markers for the first, dashed for the others), so the
+            // same setting reads alike across points.
+            for (pi, p) in pointOrder.enumerated() {
+                for (color, t) in thinks.enumerated() {
                     let keys = samples.map { Key(point: p, digits: d, think: t, samples: $0) }.filter { accuracy[$0] != nil }
                     guard !keys.isEmpty else { continue }
                     let stats = keys.map { SweepStatistics(accuracy[$0]!)! }
@@ -260,13 +262,11 @@ extension SweepResults {
                     bySamples.append(LinePlot.Series(
                         name: name, points: zip(keys, stats).map { (Double($0.samples), $1.mean) },
                         band: zip(keys, stats).map { (Double($0.samples), $1.mean - ($1.std ?? 0), $1.mean + ($1.std ?? 0)) },
-                        style: .lineAndMarkers, color: color))
-                    color += 1
+                        style: pi == 0 ? .lineAndMarkers : .dashed, color: color))
                 }
             }
-            color = 0
-            for p in pointOrder {
-                for s in samples {
+            for (pi, p) in pointOrder.enumerated() {
+                for (color, s) in samples.enumerated() {
                     let keys = thinks.map { Key(point: p, digits: d, think: $0, samples: s) }.filter { accuracy[$0] != nil }
                     guard !keys.isEmpty else { continue }
                     let pts = keys.compactMap { k -> (x: Double, y: Double)? in
@@ -274,8 +274,7 @@ extension SweepResults {
                         return (x.mean, y.mean)
                     }
                     let name = (several ? "\(labels[p]!) · " : "") + (s == 1 ? "greedy" : "vote of \(s)")
-                    byTokens.append(LinePlot.Series(name: name, points: pts, style: .lineAndMarkers, color: color))
-                    color += 1
+                    byTokens.append(LinePlot.Series(name: name, points: pts, style: pi == 0 ? .lineAndMarkers : .dashed, color: color))
                 }
             }
             panels.append(LinePlot(

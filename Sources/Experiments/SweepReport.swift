@@ -59,7 +59,7 @@ public struct SweepReport: Sendable {
         if !spec.description.isEmpty { out.append(("description", spec.description)) }
         out.append(("environment", spec.environment.rawValue))
         out.append(("base flags", spec.base.map { "--\($0.flag) \($0.value)" }.joined(separator: " ")))
-        for axis in spec.axes { out.append(("axis --\(axis.flag)", axis.values.joined(separator: " · "))) }
+        for axis in spec.axes { out.append(("axis \(axis.flag)", axis.values.joined(separator: " · "))) }
         out.append(("seeds", spec.seeds.map(String.init).joined(separator: ", ")))
         if spec.evaluation.enabled {
             let e = spec.evaluation
