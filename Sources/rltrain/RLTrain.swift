@@ -17,7 +17,7 @@ struct RLTrain: ParsableCommand {
                 Sweep:     rltrain sweep Benchmarks/doubling-steps.json
                 """,
             version: versionText,
-            subcommands: [Train.self, Evaluate.self],
+            subcommands: [Train.self, Evaluate.self, Sweep.self, Report.self],
             defaultSubcommand: Train.self)
     }
 
