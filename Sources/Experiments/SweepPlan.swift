@@ -142,7 +142,7 @@ public struct SweepPlan: Sendable {
     }
 
     static func oneLine(_ error: any Error) -> String {
-        let text = (error as? CustomStringConvertible)?.description ?? "\(error)"
+        let text = String(describing: error)
         return text.split(separator: "\n").first.map(String.init) ?? text
     }
 }
