@@ -29,7 +29,7 @@ final class SweepRunnerTests: XCTestCase {
         let stopped = entries[3]
         let (_, early) = try TrainingRun.start(stopped.config, options: .init(console: Console(quiet: true), stopAfterUpdates: 2))
         XCTAssertEqual(early, .interrupted)
-        XCTAssertEqual(try CSVTable(path: stopped.directory.progress).rows.count, 2)
+        XCTAssertEqual(try CSVTable(path: stopped.directory.progress).rows.count, 3)  // row 0 and 2 updates
         let stoppedWall = try CSVTable(path: stopped.directory.progress).rows[0]
 
         var outcome = try runner.run()
@@ -39,7 +39,7 @@ final class SweepRunnerTests: XCTestCase {
         XCTAssertEqual(outcome.failures, [])
         for entry in entries {
             XCTAssertTrue(SweepRunner.isDone(entry.directory))
-            XCTAssertEqual(try CSVTable(path: entry.directory.progress).rows.count, entry.config.ppo.numUpdates)
+            XCTAssertEqual(try CSVTable(path: entry.directory.progress).rows.count, entry.config.ppo.numUpdates + 1)
             let evals = try CSVTable(path: entry.directory.evaluations)
             XCTAssertEqual(try evals.column("stage").filter { $0 == "eval" }.count, 2)
         }
@@ -71,7 +71,7 @@ final class SweepRunnerTests: XCTestCase {
         XCTAssertEqual(report.points, 2)
         let sweep = try CSVTable(path: out + "/sweep.csv")
         XCTAssertEqual(Array(sweep.columns.prefix(5)), ["point", "seed", "total_timesteps", "batch_size", "update"])
-        XCTAssertEqual(sweep.rows.count, 2 * 2 + 2 * 4)
+        XCTAssertEqual(sweep.rows.count, 2 * 3 + 2 * 5)  // row 0 and every update, per run
         let summary = try CSVTable(path: out + "/summary.csv")
         XCTAssertEqual(summary.rows.count, 2)
         XCTAssertEqual(try summary.column("seeds"), ["2", "2"])
