@@ -5,8 +5,8 @@ number of environments per worker, on gridworld and arithmetic.
 
     python3 Benchmarks/workers.py [--rltrain PATH] [--updates 40]
 
-Figures are medians over the updates of one run per point (the first five
-updates are skipped as warm-up), from progress.csv's rollout_seconds and
+Figures are medians over the updates of --repeats runs per point (the first
+two updates of each are skipped as warm-up), from progress.csv's rollout_seconds and
 update_seconds columns. Learning curves against the worker count come from the
 sweep Benchmarks/doubling-workers.json.
 """
@@ -21,8 +21,11 @@ ENVS = {
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rltrain", help="path of a built rltrain (default: build it)")
-    parser.add_argument("--updates", type=int, default=40)
+    parser.add_argument("--updates", type=int, default=12)
     parser.add_argument("--workers", default="1,2,4,8")
+    parser.add_argument("--num-steps", type=int, default=512,
+                        help="steps per env per rollout: long rollouts keep thread start-up out of the figure")
+    parser.add_argument("--repeats", type=int, default=3)
     options = parser.parse_args()
     binary = options.rltrain
     if not binary:
@@ -35,13 +38,15 @@ def main():
         base = None
         for workers in [int(w) for w in options.workers.split(",")]:
             envs = 8 * workers
-            steps = envs * 128 * options.updates
-            name = f"{env}-w{workers}"
-            subprocess.run([binary, *args, "--workers", str(workers), "--total-timesteps", str(steps),
-                            "--runs-dir", out, "--run-name", name, "--quiet"], check=True)
-            with open(os.path.join(out, name, "progress.csv")) as f:
-                rows = [r for r in csv.DictReader(f) if int(r["update"]) > 5]
-            batch = envs * 128
+            batch = envs * options.num_steps
+            rows = []
+            for repeat in range(options.repeats):
+                name = f"{env}-w{workers}-{repeat}"
+                subprocess.run([binary, *args, "--workers", str(workers), "--num-steps", str(options.num_steps),
+                                "--total-timesteps", str(batch * options.updates),
+                                "--runs-dir", out, "--run-name", name, "--quiet"], check=True)
+                with open(os.path.join(out, name, "progress.csv")) as f:
+                    rows += [r for r in csv.DictReader(f) if int(r["update"]) > 2]
             rollout = statistics.median(batch / float(r["rollout_seconds"]) for r in rows)
             update = statistics.median(float(r["update_seconds"]) for r in rows)
             whole = statistics.median(float(r["sps"]) for r in rows)

@@ -7,7 +7,7 @@ public enum ProgressColumns {
     public static let common = [
         "update", "env_steps", "wall_seconds", "episodes", "episodic_return_mean", "success_rate",
         "policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac", "explained_variance",
-        "learning_rate", "sps", "flops", "rollout_seconds", "update_seconds",
+        "learning_rate", "sps", "flops", "rollout_seconds", "update_seconds", "update_flops",
     ]
 
     /// Columns whose values depend on wall-clock time; everything else is
@@ -34,6 +34,7 @@ public enum ProgressColumns {
             "clipfrac": number(m.clipFraction), "explained_variance": number(m.explainedVariance),
             "learning_rate": number(m.learningRate), "sps": number(sps), "flops": number(m.flops),
             "rollout_seconds": .double(m.rolloutSeconds), "update_seconds": .double(m.updateSeconds),
+            "update_flops": .double(m.optimisationFlops),
         ]
     }
 }

@@ -144,6 +144,7 @@ public struct PPOTrainer<E: Environment>: Sendable {
         metrics.explainedVariance = explainedVariance()
         let updateStart = clock.now
         metrics.rolloutSeconds = (updateStart - rolloutStart).seconds
+        let flopsBeforeOptimisation = flops
 
         // 2. Optimise the clipped surrogate for updateEpochs passes over the
         //    batch in shuffled minibatches.
@@ -183,6 +184,7 @@ public struct PPOTrainer<E: Environment>: Sendable {
         }
 
         metrics.updateSeconds = (clock.now - updateStart).seconds
+        metrics.optimisationFlops = flops - flopsBeforeOptimisation
         completedUpdates = update
         metrics.envSteps = envSteps
         metrics.episodes = episodes

@@ -24,6 +24,9 @@ public struct UpdateMetrics: Sendable, Equatable {
     /// (not reproducible, unlike everything else here).
     public var rolloutSeconds = 0.0
     public var updateSeconds = 0.0
+    /// FLOPs of this update's optimisation phase alone (the epochs over
+    /// minibatches): with `updateSeconds`, the GFLOP/s the update achieves.
+    public var optimisationFlops = 0.0
     /// Epochs run (fewer than `update-epochs` when target-KL stopped early).
     public var epochs = 0
     /// Means over the last 100 episodes of each environment-specific metric.
