@@ -68,7 +68,10 @@ struct Sweep: ParsableCommand {
         let report = try SweepReport.build(from: [outDirectory], outDirectory: outDirectory)
         for line in report.written { console.line("wrote \(line)") }
         if !outcome.failures.isEmpty {
-            throw SweepError("\(outcome.failures.count) run\(outcome.failures.count == 1 ? "" : "s") failed; first: \(outcome.failures[0])")
+            // Runs that failed (NaN, full disk) are a failed sweep, not bad input: status 1.
+            let message = "\(outcome.failures.count) run\(outcome.failures.count == 1 ? "" : "s") failed; first: \(outcome.failures[0])"
+            FileHandle.standardError.write(Data("rltrain: \(message)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }
