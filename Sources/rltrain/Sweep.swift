@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Tensor
 import Experiments
+import RL
 
 /// `rltrain sweep FILE.json`: trains every point of a sweep (resuming what is
 /// done), then writes sweep.csv, summary.csv, the figures and index.html.
@@ -61,9 +62,8 @@ struct Sweep: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let outcome = try runner.run()
-        let seconds = clock.now - started
-        let (s, atto) = seconds.components
-        console.line("sweep: \(outcome.completed) runs trained, \(outcome.skipped) skipped, \(outcome.failures.count) failed in \(Console.duration(Double(s) + Double(atto) * 1e-18))")
+        let seconds = (clock.now - started).seconds
+        console.line("sweep: \(outcome.completed) runs trained, \(outcome.skipped) skipped, \(outcome.failures.count) failed in \(Console.duration(seconds))")
         if outcome.interrupted { throw ExitCode(130) }
         let report = try SweepReport.build(from: [outDirectory], outDirectory: outDirectory)
         for line in report.written { console.line("wrote \(line)") }
