@@ -17,6 +17,10 @@ public enum CSVField: Sendable, Equatable {
 
     public init(_ value: Int?) { self = value.map(CSVField.int) ?? .missing }
     public init(_ value: Double?) { self = value.map(CSVField.double) ?? .missing }
+    /// A measurement: NaN, ±∞ and nil (nothing measured yet) become an empty field.
+    public init(measured value: Double?) {
+        self = value.flatMap { $0.isFinite ? CSVField.double($0) : nil } ?? .missing
+    }
     public init(_ value: Float?) { self = value.map(CSVField.float) ?? .missing }
     public init(_ value: String?) { self = value.map(CSVField.text) ?? .missing }
 

@@ -8,10 +8,9 @@ struct GridworldReporting: RunReporting {
     func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws -> [String: CSVField] { [:] }
 
     func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField] {
-        func number(_ x: Double?) -> CSVField { x.map { $0.isFinite ? .double($0) : .missing } ?? .missing }
-        return [
-            "episode_length": number(metrics.episodeLengthMean),
-            "path_efficiency": number(metrics.episodeMetrics["path_efficiency"]),
+        [
+            "episode_length": CSVField(measured: metrics.episodeLengthMean),
+            "path_efficiency": CSVField(measured: metrics.episodeMetrics["path_efficiency"]),
         ]
     }
 

@@ -25,7 +25,7 @@ public enum ProgressColumns {
     public static func all(for env: RunConfig.EnvironmentKind) -> [String] { common + extra(for: env) }
 
     static func row(_ m: UpdateMetrics, wallSeconds: Double, sps: Double) -> [String: CSVField] {
-        func number(_ x: Double) -> CSVField { x.isFinite ? .double(x) : .missing }
+        let number = { (x: Double) in CSVField(measured: x) }
         return [
             "update": .int(m.update), "env_steps": .int(m.envSteps), "wall_seconds": .double(wallSeconds),
             "episodes": .int(m.episodes), "episodic_return_mean": number(m.episodicReturnMean),

@@ -87,7 +87,7 @@ public enum RunEvaluation {
             efficiency.isFinite ? String(format: "%.3f", efficiency) : "–", returns / n, Double(lengths) / n))
         try EvaluationLog.appendGridworld([
             "episodes": .int(request.episodes), "greedy": .text(request.greedy ? "true" : "false"),
-            "success_rate": .double(Double(successes) / n), "path_efficiency": efficiency.isFinite ? .double(efficiency) : .missing,
+            "success_rate": .double(Double(successes) / n), "path_efficiency": CSVField(measured: efficiency),
             "return_mean": .double(returns / n), "episode_length": .double(Double(lengths) / n), "stage": .text("eval"),
         ], to: directory)
     }
