@@ -45,6 +45,8 @@ public struct ArithmeticEvaluation: Sendable, Codable, Equatable {
     public var sampleAccuracy: Double
     /// For each column 0 … D, the fraction of problems whose voted answer has that digit right.
     public var columnAccuracy: [Double]
+    /// Mean of `columnAccuracy`: the fraction of answer digits right.
+    public var digitAccuracy: Double { columnAccuracy.reduce(0, +) / Double(max(1, columnAccuracy.count)) }
     /// Think tokens per episode, mean over all sampled episodes.
     public var thinkTokensPerProblem: Double
     /// Fraction of carrying columns (over all sampled episodes) with at least one think

@@ -28,10 +28,10 @@ struct ArithmeticReporting: RunReporting {
     func evaluationFields(_ result: ArithmeticEvaluation) -> [String: CSVField] {
         [
             "accuracy": .double(result.accuracy),
-            "digit_accuracy": .double(result.columnAccuracy.reduce(0, +) / Double(max(1, result.columnAccuracy.count))),
+            "digit_accuracy": .double(result.digitAccuracy),
             "think_tokens_mean": .double(result.thinkTokensPerProblem),
-            "carry_think_rate": result.carryThinkRate.map(CSVField.double) ?? .missing,
-            "plain_think_rate": result.plainThinkRate.map(CSVField.double) ?? .missing,
+            "carry_think_rate": CSVField(measured: result.carryThinkRate),
+            "plain_think_rate": CSVField(measured: result.plainThinkRate),
         ]
     }
 
@@ -87,19 +87,17 @@ struct ArithmeticReporting: RunReporting {
         let trained = Array(config.arithmetic.environment.digits)
         var lengths = trained
         for multiple in [2, 4] where !lengths.contains(multiple * evalDigits) { lengths.append(multiple * evalDigits) }
-        let full = config.arithmetic.environment.view == .full
-        let final = try evaluate(trainer.actor.network, digits: evalDigits)
+        // The full view is sized for the trained lengths.
+        if config.arithmetic.environment.view == .full { lengths.removeAll { $0 > evalDigits } }
+        let rows = try lengths.map { try evaluate(trainer.actor.network, digits: $0) }
+        let final = rows[lengths.firstIndex(of: evalDigits)!]
         let start = (try? CSVTable(path: directory.progress).doubles("accuracy").first).flatMap { $0 }
         console.line("after RL: \(Console.percent(final.accuracy)) exact match on held-out \(evalDigits)-digit problems"
             + (start.map { " (\(Console.percent($0)) before RL: \(String(format: "%+.1f", 100 * (final.accuracy - $0))) points from RL)" } ?? ""))
         console.line("")
         console.line("digits │ accuracy │ think tokens/problem │ think rate: carry cols │ other cols")
         console.line("───────┼──────────┼──────────────────────┼────────────────────────┼───────────")
-        var rows: [ArithmeticEvaluation] = []
-        for digits in lengths {
-            if full && digits > evalDigits { continue }  // the full view is sized for the trained lengths
-            let result = try evaluate(trainer.actor.network, digits: digits)
-            rows.append(result)
+        for (digits, result) in zip(lengths, rows) {
             let label = trained.contains(digits) ? "\(digits)" : "\(digits)*"
             console.line([
                 Console.pad(label, 6), Console.pad(Console.percent(result.accuracy), 8),

@@ -18,9 +18,9 @@ public enum EvaluationLog {
                 "digits": .int(r.digits), "think_budget": .int(r.thinkBudget), "samples": .int(r.samples),
                 "problems": .int(r.problems), "accuracy": .double(r.accuracy), "think_tokens_mean": .double(r.thinkTokensPerProblem),
                 "sample_accuracy": .double(r.sampleAccuracy),
-                "digit_accuracy": .double(r.columnAccuracy.reduce(0, +) / Double(max(1, r.columnAccuracy.count))),
-                "carry_think_rate": r.carryThinkRate.map(CSVField.double) ?? .missing,
-                "plain_think_rate": r.plainThinkRate.map(CSVField.double) ?? .missing,
+                "digit_accuracy": .double(r.digitAccuracy),
+                "carry_think_rate": CSVField(measured: r.carryThinkRate),
+                "plain_think_rate": CSVField(measured: r.plainThinkRate),
                 // Column 0 (units) first, separated by spaces: one field, no quoting.
                 "column_accuracy": .text(r.columnAccuracy.map { String($0) }.joined(separator: " ")),
                 "stage": .text(stage),
