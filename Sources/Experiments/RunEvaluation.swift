@@ -27,13 +27,7 @@ public enum RunEvaluation {
         guard FileManager.default.fileExists(atPath: directory.checkpoint) else {
             throw ConfigFileError("\(directory.path) has no checkpoint yet: nothing to evaluate")
         }
-        let payload = try Checkpoint.read(from: directory.checkpoint)
-        do {
-            let saved = try JSONDecoder().decode(CheckpointPayload<E>.self, from: payload)
-            return (record, saved.state.actor.network)
-        } catch {
-            throw ConfigFileError("\(directory.checkpoint) does not fit this run: \(RunRecord.describe(error))")
-        }
+        return (record, try CheckpointPayload<E>.read(from: directory).state.actor.network)
     }
 
     public static func arithmetic(_ directory: RunDirectory, _ request: ArithmeticRequest, console: Console) throws -> ArithmeticEvaluation {

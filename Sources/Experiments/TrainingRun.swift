@@ -82,6 +82,17 @@ struct CheckpointPayload<E: Environment>: Codable {
     var state: PPOTrainer<E>.State
     var wallSeconds: Double
     var progressRows: Int
+
+    /// The run's checkpoint, checked (container) and decoded (payload); one
+    /// line naming the file when it is damaged or for another environment.
+    static func read(from directory: RunDirectory) throws -> CheckpointPayload {
+        let payload = try Checkpoint.read(from: directory.checkpoint)
+        do {
+            return try JSONDecoder().decode(CheckpointPayload.self, from: payload)
+        } catch {
+            throw ConfigFileError("\(directory.checkpoint) does not fit this run: \(RunRecord.describe(error))")
+        }
+    }
 }
 
 /// What differs between environments: extra columns, the warm start, the
@@ -112,13 +123,7 @@ struct TrainingLoop<E: Environment> {
         self.options = options
         self.resuming = resuming
         if resuming {
-            let payload = try Checkpoint.read(from: directory.checkpoint)
-            let saved: CheckpointPayload<E>
-            do {
-                saved = try JSONDecoder().decode(CheckpointPayload<E>.self, from: payload)
-            } catch {
-                throw ConfigFileError("\(directory.checkpoint) does not fit this run: \(RunRecord.describe(error))")
-            }
+            let saved = try CheckpointPayload<E>.read(from: directory)
             guard saved.config == config else {
                 throw ConfigFileError("\(directory.checkpoint) was written for another configuration than \(directory.config)")
             }
