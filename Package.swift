@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 // Layers, top to bottom, each importing only those below it:
-// rltrain (CLI) → Experiments → Environments → RL → NN → Tensor.
+//   rltrain (CLI) → Sweeps → Experiments → Environments
+//   Environments → RL → NN → Tensor, and Environments → Plotting → RunStorage
+// (RunStorage and Plotting need Foundation only: files, CSVs, checkpoints,
+// SVG figures and fits, below everything that trains).
 import PackageDescription
 
 let package = Package(
@@ -11,8 +14,11 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "RL", targets: ["RL"]),
+        .library(name: "RunStorage", targets: ["RunStorage"]),
+        .library(name: "Plotting", targets: ["Plotting"]),
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Sweeps", targets: ["Sweeps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,14 +27,21 @@ let package = Package(
         .target(name: "Tensor", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
         .target(name: "RL", dependencies: ["Tensor", "NN"], exclude: ["README.md"]),
+        .target(name: "RunStorage", exclude: ["README.md"]),
+        .target(name: "Plotting", dependencies: ["RunStorage"], exclude: ["README.md"]),
         .target(
-            name: "Environments", dependencies: ["RL"], path: "Environments",
+            name: "Environments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting"], path: "Environments",
             exclude: ["README.md", "Arithmetic/README.md"]),
-        .target(name: "Experiments", dependencies: ["Tensor", "NN", "RL", "Environments"], exclude: ["README.md"]),
+        .target(
+            name: "Experiments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting", "Environments"],
+            exclude: ["README.md"]),
+        .target(
+            name: "Sweeps", dependencies: ["RL", "RunStorage", "Plotting", "Environments", "Experiments"],
+            exclude: ["README.md"]),
         .executableTarget(
             name: "rltrain",
             dependencies: [
-                "Experiments", "Environments", "RL", "NN", "Tensor",
+                "Sweeps", "Experiments", "Environments", "RunStorage", "RL", "NN", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]),
@@ -37,8 +50,10 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "NN", "Tensor"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Environments", "RL", "NN", "Tensor"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL", "RunStorage", "NN", "Tensor"]),
+        .testTarget(
+            name: "ExperimentsTests",
+            dependencies: ["Sweeps", "Experiments", "Environments", "Plotting", "RunStorage", "RL", "NN", "Tensor", "rltrain"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ struct RunResult {
 
 /// Steps `env` for about `seconds` seconds; the clock is read every 4096 steps.
 func run<E: Environment>(_ env: inout E, rng: inout RNG, seconds: Double) -> RunResult {
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: env.observationSize)
+    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: env.observationSize)
     defer { buffer.deallocate() }
     let actionCount = env.actionCount
     env.reset(rng: &rng)

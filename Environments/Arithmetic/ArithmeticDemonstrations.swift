@@ -58,8 +58,8 @@ public enum ArithmeticDemonstrations {
             set.episodeStarts.append(set.actions.count)
             set.problems.append(env.problem)
             for action in expertActions(for: env.problem, thinkBudget: config.thinkBudget) {
-                observation.withUnsafeMutableBufferPointer { env.writeObservation(into: $0.baseAddress!) }
-                mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0.baseAddress!) }
+                observation.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
+                mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0) }
                 precondition(mask[action], "expert action \(action) is masked")
                 set.observations.append(contentsOf: observation)
                 set.masks.append(contentsOf: mask)

@@ -107,8 +107,9 @@ public struct ArithmeticEnvironment: Environment {
 
     // MARK: Observation and mask
 
-    public func writeObservation(into buffer: UnsafeMutablePointer<Float>) {
-        buffer.update(repeating: 0, count: observationSize)
+    public func writeObservation(into buffer: UnsafeMutableBufferPointer<Float>) {
+        precondition(buffer.count == observationSize, "observation buffer holds \(buffer.count) floats, not \(observationSize)")
+        buffer.update(repeating: 0)
         let digits = problem.digits
         let symbols = config.thinkSymbols
         let noteHere = 20
@@ -139,10 +140,10 @@ public struct ArithmeticEnvironment: Environment {
         if cursor <= digits { buffer[cursorSlot + cursor] = 1 }
     }
 
-    public func writeActionMask(into mask: UnsafeMutablePointer<Bool>) {
-        mask.update(repeating: true, count: 10)
+    public func writeActionMask(into mask: UnsafeMutableBufferPointer<Bool>) {
+        precondition(mask.count == actionCount, "action mask holds \(mask.count) flags, not \(actionCount)")
         let canThink = !isDone && thinkTokensPerColumn[cursor] < config.thinkBudget
-        (mask + 10).update(repeating: canThink, count: config.thinkSymbols)
+        for action in mask.indices { mask[action] = action < 10 || canThink }
     }
 
     // MARK: Dynamics

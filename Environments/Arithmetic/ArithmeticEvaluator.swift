@@ -64,7 +64,7 @@ public struct ArithmeticEvaluation: Sendable, Codable, Equatable {
 public struct ArithmeticEvaluator: Sendable {
     /// Picks an available action given the observation and action mask; greedy or
     /// sampling is the caller's choice (sampling should draw from `rng`).
-    public typealias Policy = (_ observation: UnsafePointer<Float>, _ mask: UnsafePointer<Bool>, _ rng: inout RNG) -> Int
+    public typealias Policy = (_ observation: UnsafeBufferPointer<Float>, _ mask: UnsafeBufferPointer<Bool>, _ rng: inout RNG) -> Int
 
     /// The configuration the policy was trained with: it fixes the view, the note
     /// symbols, the reward and (for the full view) the largest digit count.
@@ -144,10 +144,10 @@ public struct ArithmeticEvaluator: Sendable {
                 try env.reset(problem: problem)
                 var actions: [Int] = []
                 while !env.isDone {
-                    observation.withUnsafeMutableBufferPointer { env.writeObservation(into: $0.baseAddress!) }
-                    mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0.baseAddress!) }
+                    observation.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
+                    mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0) }
                     let action = observation.withUnsafeBufferPointer { obs in
-                        mask.withUnsafeBufferPointer { policy(obs.baseAddress!, $0.baseAddress!, &rng) }
+                        mask.withUnsafeBufferPointer { policy(obs, $0, &rng) }
                     }
                     guard (0..<env.actionCount).contains(action), mask[action] else {
                         throw ArithmeticError("the policy chose unavailable action \(action) on \(problem)")
@@ -193,8 +193,9 @@ public struct ArithmeticEvaluator: Sendable {
 
     /// The answer with the most votes; ties go to the one first seen.
     static func majority(_ votes: [[UInt8]: (count: Int, first: Int)]) -> [UInt8] {
-        votes.min { lhs, rhs in
+        let winner = votes.min { lhs, rhs in
             lhs.value.count != rhs.value.count ? lhs.value.count > rhs.value.count : lhs.value.first < rhs.value.first
-        }!.key
+        }
+        return winner?.key ?? []  // every problem casts at least one vote
     }
 }

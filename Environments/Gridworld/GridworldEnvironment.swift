@@ -153,16 +153,18 @@ public struct GridworldEnvironment: Environment {
         shortestPath = d
     }
 
-    public func writeObservation(into buffer: UnsafeMutablePointer<Float>) {
+    public func writeObservation(into buffer: UnsafeMutableBufferPointer<Float>) {
         let n = cellCount
-        wallPlane.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: n) }
-        (buffer + n).update(repeating: 0, count: 2 * n)
+        precondition(buffer.count == 3 * n, "observation buffer holds \(buffer.count) floats, not \(3 * n)")
+        _ = UnsafeMutableBufferPointer(rebasing: buffer[..<n]).update(fromContentsOf: wallPlane)
+        UnsafeMutableBufferPointer(rebasing: buffer[n...]).update(repeating: 0)
         buffer[n + agent] = 1
         buffer[2 * n + goal] = 1
     }
 
-    public func writeActionMask(into mask: UnsafeMutablePointer<Bool>) {
-        mask.update(repeating: true, count: 4)
+    public func writeActionMask(into mask: UnsafeMutableBufferPointer<Bool>) {
+        precondition(mask.count == 4, "action mask holds \(mask.count) flags, not 4")
+        mask.update(repeating: true)
     }
 
     public mutating func step(_ action: Int, rng: inout RNG) -> StepOutcome {

@@ -1,4 +1,6 @@
 import RL
+import RunStorage
+import Environments
 
 /// The columns of `progress.csv`. The common ones are DESIGN.md's, in its
 /// order; each environment appends its own. Names never change silently: the
@@ -14,15 +16,9 @@ public enum ProgressColumns {
     /// reproducible to the bit.
     public static let wallClock: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds"]
 
-    public static func extra(for env: RunConfig.EnvironmentKind) -> [String] {
-        switch env {
-        case .gridworld: ["episode_length", "path_efficiency"]
-        case .arithmetic:
-            ["accuracy", "digit_accuracy", "think_tokens_mean", "carry_think_rate", "plain_think_rate", "episode_think_tokens"]
-        }
+    public static func all(for environment: any EnvironmentSettings.Type) -> [String] {
+        common + environment.progressColumns
     }
-
-    public static func all(for env: RunConfig.EnvironmentKind) -> [String] { common + extra(for: env) }
 
     static func row(_ m: UpdateMetrics, wallSeconds: Double, sps: Double) -> [String: CSVField] {
         let number = { (x: Double) in CSVField(measured: x) }

@@ -3,40 +3,13 @@ import RL
 import Environments
 
 /// Every setting of a run — what `config.json` holds, defaults included, and
-/// what `--resume` and `rltrain eval` rebuild the run from.
-public struct RunConfig: Codable, Sendable, Equatable {
-    public enum EnvironmentKind: String, Codable, Sendable, CaseIterable {
-        case gridworld, arithmetic
-    }
-
-    public var env: EnvironmentKind
+/// what `--resume` and `rltrain eval` rebuild the run from: the environment
+/// (by name, with its settings under that name), PPO's hyperparameters and
+/// the run's own settings.
+public struct RunConfig: Sendable, Equatable {
     public var ppo: PPOConfig
-    public var gridworld: GridworldSettings
-    public var arithmetic: ArithmeticSettings
+    public var environment: any EnvironmentSettings
     public var run: RunSettings
-
-    public struct GridworldSettings: Codable, Sendable, Equatable {
-        /// A built-in layout (`empty-N`, `fourrooms`); ignored when `map` is set.
-        public var layout = "fourrooms"
-        /// Path of an ASCII map file.
-        public var map: String? = nil
-        /// Steps before truncation; nil means H·W.
-        public var maxSteps: Int? = nil
-        public init() {}
-    }
-
-    public struct ArithmeticSettings: Codable, Sendable, Equatable {
-        public var environment = ArithmeticConfig()
-        /// Worked examples for the supervised warm start (0: pure RL).
-        public var demos = 300
-        public var bcSteps = 1000
-        public var bcLearningRate = 1e-3
-        /// Held-out problems for the `accuracy` column, greedy, at the longest trained length.
-        public var evalProblems = 500
-        /// Evaluate every this many updates (and after the last).
-        public var evalEvery = 1
-        public init() {}
-    }
 
     public struct RunSettings: Codable, Sendable, Equatable {
         public var runsDir = "runs"
@@ -49,26 +22,36 @@ public struct RunConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
-    /// The defaults for `env`: CleanRL's for the gridworld; for arithmetic, the
-    /// recipe that makes the default run learn in under a minute (see the
-    /// README: warm start on 300 demos, then PPO with γ = 1).
-    public static func defaults(for env: EnvironmentKind) -> RunConfig {
+    /// The environment's name (`--env`).
+    public var env: String { type(of: environment).name }
+
+    /// The defaults for an environment: CleanRL's PPO, adjusted where the
+    /// environment says why (see the README's table of defaults).
+    public static func defaults(for environment: any EnvironmentSettings.Type) -> RunConfig {
         var ppo = PPOConfig()
         var run = RunSettings()
-        switch env {
-        case .gridworld:
-            ppo.numEnvs = 8
-            ppo.totalTimesteps = 500_000
-            run.envsPerWorker = 8
-        case .arithmetic:
-            ppo.numEnvs = 1
-            run.envsPerWorker = 1
-            ppo.totalTimesteps = 400_000
-            ppo.gamma = 1
-            ppo.learningRate = 2.5e-4
-            ppo.entCoef = 0.01
+        environment.adjustDefaults(&ppo, envsPerWorker: &run.envsPerWorker)
+        return RunConfig(ppo: ppo, environment: environment.init(), run: run)
+    }
+
+    public init(ppo: PPOConfig, environment: any EnvironmentSettings, run: RunSettings) {
+        self.ppo = ppo
+        self.environment = environment
+        self.run = run
+    }
+
+    /// Applies environment flags (`--digits 3`, `--layout=empty-8`); a flag
+    /// of another environment is refused naming the environment it belongs to.
+    public mutating func applyEnvironmentArguments(_ arguments: [String]) throws(OptionError) {
+        environment = try Self.apply(arguments, to: environment)
+    }
+
+    private static func apply<S: EnvironmentSettings>(_ arguments: [String], to settings: S) throws(OptionError) -> S {
+        var settings = settings
+        try S.options.apply(arguments, to: &settings, context: S.name) { flag in
+            EnvironmentRegistry.owner(of: flag, except: S.name)
         }
-        return RunConfig(env: env, ppo: ppo, gridworld: GridworldSettings(), arithmetic: ArithmeticSettings(), run: run)
+        return settings
     }
 
     /// Checks everything a run needs before any file is written; the error is one line.
@@ -84,45 +67,47 @@ public struct RunConfig: Codable, Sendable, Equatable {
             throw ConfigError("--run-name must be a plain directory name, got '\(name)'")
         }
         if run.runsDir.isEmpty { throw ConfigError("--runs-dir must not be empty") }
-        switch env {
-        case .gridworld:
-            if let maxSteps = gridworld.maxSteps, maxSteps <= 0 {
-                throw ConfigError("--max-steps must be a positive integer, got \(maxSteps)")
-            }
-            do {
-                _ = try gridMap()
-            } catch {
-                throw ConfigError("\(error)")
-            }
-        case .arithmetic:
-            do {
-                try arithmetic.environment.validate()
-            } catch {
-                throw ConfigError("\(error)")
-            }
-            let a = arithmetic
-            if a.demos < 0 { throw ConfigError("--demos must be 0 or more, got \(a.demos)") }
-            if a.demos > 1_000_000 { throw ConfigError("--demos must be at most 1000000, got \(a.demos)") }
-            if a.bcSteps < 0 { throw ConfigError("--bc-steps must be 0 or more, got \(a.bcSteps)") }
-            if !a.bcLearningRate.isFinite || a.bcLearningRate <= 0 {
-                throw ConfigError("--bc-learning-rate must be a positive finite number, got \(a.bcLearningRate)")
-            }
-            if a.evalProblems <= 0 { throw ConfigError("--eval-problems must be a positive integer, got \(a.evalProblems)") }
-            if a.evalEvery <= 0 { throw ConfigError("--eval-every must be a positive integer, got \(a.evalEvery)") }
-        }
+        try environment.validate()
     }
 
-    /// The gridworld's map: the file named by `map`, else the built-in layout.
-    public func gridMap() throws -> GridMap {
-        if let path = gridworld.map { return try GridMap(contentsOfFile: path) }
-        return try GridMap.layout(named: gridworld.layout)
+    /// A short description for progress lines.
+    public var environmentDescription: String { environment.label }
+
+    public static func == (lhs: RunConfig, rhs: RunConfig) -> Bool {
+        lhs.ppo == rhs.ppo && lhs.run == rhs.run && lhs.environment.isEqual(to: rhs.environment)
+    }
+}
+
+extension RunConfig: Codable {
+    /// `env` (the name), `ppo`, `run`, and the environment's settings under
+    /// its name. Keys of other environments (written by earlier versions,
+    /// which stored every environment's settings) are ignored.
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
-    /// A short description of the environment for progress lines.
-    public var environmentDescription: String {
-        switch env {
-        case .gridworld: "gridworld \(gridworld.map ?? gridworld.layout)"
-        case .arithmetic: "arithmetic \(ArithmeticConfig.describeDigits(arithmetic.environment.digits)) digits, think budget \(arithmetic.environment.thinkBudget)"
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(env, forKey: Key("env"))
+        try container.encode(ppo, forKey: Key("ppo"))
+        try container.encode(run, forKey: Key("run"))
+        try environment.encode(to: container.superEncoder(forKey: Key(env)))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        let name = try container.decode(String.self, forKey: Key("env"))
+        guard let type = EnvironmentRegistry.named(name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: Key("env"), in: container,
+                debugDescription: "unknown environment '\(name)' (known: \(EnvironmentRegistry.names.joined(separator: ", ")))")
         }
+        ppo = try container.decode(PPOConfig.self, forKey: Key("ppo"))
+        run = try container.decode(RunSettings.self, forKey: Key("run"))
+        environment = try type.init(from: container.superDecoder(forKey: Key(name)))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import RunStorage
 
 /// What `config.json` holds: every setting, plus what the run ran on.
 public struct RunRecord: Codable, Sendable, Equatable {
@@ -10,17 +11,18 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     public static let currentVersion = "0.1.0"
 
-    public init(config: RunConfig, blas: BLAS) {
+    /// The record of a run of `config` on this process's GEMM backend.
+    public init(config: RunConfig) {
         self.config = config
-        blasBackend = blas.backend.rawValue
-        blasVersion = blas.version
+        blasBackend = BLAS.shared.backend.rawValue
+        blasVersion = BLAS.shared.version
         rltrainVersion = RunRecord.currentVersion
     }
 
-    public func write(to directory: RunDirectory) throws(FileError) {
+    public func write(to directory: RunDirectory) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try! encoder.encode(self)  // a RunRecord always encodes
+        let data = try encoder.encode(self)
         try AtomicFile.write(data + Data("\n".utf8), to: directory.config)
     }
 

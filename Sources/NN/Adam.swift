@@ -60,6 +60,15 @@ public struct Adam: Sendable, Codable, Equatable {
         self.epsilon = epsilon
     }
 
+    /// Whether this state can update `model`: no moments yet (no step taken),
+    /// or one pair of moments per parameter tensor, each of its size.
+    public func fits(_ model: MLP) -> Bool {
+        if firstMoments.isEmpty { return step == 0 && secondMoments.isEmpty }
+        var sizes: [Int] = []
+        for layer in model.layers { sizes += [layer.weight.value.count, layer.bias.value.count] }
+        return firstMoments.map(\.count) == sizes && secondMoments.map(\.count) == sizes
+    }
+
     /// One update of every parameter of `model` from its accumulated gradient.
     public mutating func update(_ model: inout MLP) {
         if firstMoments.isEmpty {

@@ -14,6 +14,20 @@ public struct Linear: Sendable, Codable, Equatable {
         self.bias = Parameter(bias)
     }
 
+    enum CodingKeys: String, CodingKey { case weight, bias }
+
+    /// Refuses shapes that `init(weight:bias:)` would trap on (a damaged checkpoint).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        weight = try c.decode(Parameter.self, forKey: .weight)
+        bias = try c.decode(Parameter.self, forKey: .bias)
+        guard weight.value.rank == 2, bias.value.shape == [weight.value.shape[1]] else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .bias, in: c,
+                debugDescription: "weight \(weight.value.shape) and bias \(bias.value.shape) do not form a layer")
+        }
+    }
+
     public var inputSize: Int { weight.value.shape[0] }
     public var outputSize: Int { weight.value.shape[1] }
 

@@ -31,8 +31,27 @@ public struct MLP: Sendable, Codable, Equatable {
         }
     }
 
-    public var inputSize: Int { sizes.first! }
-    public var outputSize: Int { sizes.last! }
+    enum CodingKeys: String, CodingKey { case sizes, activation, layers }
+
+    /// Refuses layers that do not chain into `sizes` (a damaged checkpoint),
+    /// so that a network that decodes can always run.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sizes = try c.decode([Int].self, forKey: .sizes)
+        activation = try c.decode(Activation.self, forKey: .activation)
+        layers = try c.decode([Linear].self, forKey: .layers)
+        let chained = sizes.count >= 2 && sizes.allSatisfy { $0 > 0 } && layers.count == sizes.count - 1
+            && layers.indices.allSatisfy { layers[$0].weight.value.shape == [sizes[$0], sizes[$0 + 1]] }
+        guard chained else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .layers, in: c,
+                debugDescription: "layers \(layers.map(\.weight.value.shape)) do not chain into sizes \(sizes)")
+        }
+    }
+
+    // Both exist: init and decoding check that `sizes` has at least two entries.
+    public var inputSize: Int { sizes[0] }
+    public var outputSize: Int { sizes[sizes.count - 1] }
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.weight.value.count + $1.bias.value.count } }
 
     /// The activations of one forward pass (kept for the backward pass) and

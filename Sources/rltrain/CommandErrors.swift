@@ -1,6 +1,7 @@
 import Foundation
+import Tensor
 import RL
-import Environments
+import RunStorage
 import Experiments
 
 /// Which errors are the user's input and which are a run failing.
@@ -10,6 +11,12 @@ enum CommandErrors {
     static func message(for error: any Error) -> String {
         let text = RLTrain.message(for: error)
         return text.split(separator: "\n").first.map(String.init) ?? text
+    }
+
+    /// Refuses to start when `RLTRAIN_BLAS` asks for a backend that cannot
+    /// be had (`BLAS.shared` would fall back to the Swift kernel silently).
+    static func checkBLAS() throws {
+        _ = try BLAS.resolve(ProcessInfo.processInfo.environment["RLTRAIN_BLAS"])
     }
 
     /// A run that failed on its own (numerics, disk) rather than on bad input.

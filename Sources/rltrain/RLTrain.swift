@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tensor
+import RunStorage
 import Experiments
 
 @main
@@ -15,6 +16,9 @@ struct RLTrain: ParsableCommand {
                 Resume:    rltrain --resume runs/<run-name>
                 Evaluate:  rltrain eval runs/<run-name> --digits 12 --samples 8 --show 3
                 Sweep:     rltrain sweep Benchmarks/doubling-steps.json
+
+                ENVIRONMENTS (--env NAME; `rltrain help train` lists their flags):
+                \(HelpText.environments)
                 """,
             version: versionText,
             subcommands: [Train.self, Evaluate.self, Sweep.self, Report.self],

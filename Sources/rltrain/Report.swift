@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Experiments
+import RunStorage
+import Sweeps
 
 /// `rltrain report DIR [DIR…]`: rebuilds a sweep's CSVs, figures and
 /// index.html from its runs, merging the directories of several shards.

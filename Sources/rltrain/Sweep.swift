@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Tensor
+import RunStorage
 import Experiments
-import RL
+import Sweeps
 
 /// `rltrain sweep FILE.json`: trains every point of a sweep (resuming what is
 /// done), then writes sweep.csv, summary.csv, the figures and index.html.
@@ -52,13 +52,13 @@ struct Sweep: ParsableCommand {
         let spec = try SweepSpec(contentsOfFile: file)
         let outDirectory = out ?? "sweeps/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let plan = try SweepPlan(spec: spec, outDirectory: outDirectory, builder: Self.builder)
-        let blas = try BLAS.resolve(ProcessInfo.processInfo.environment["RLTRAIN_BLAS"])
+        try CommandErrors.checkBLAS()
         let interrupt = InterruptFlag()
         interrupt.install()
         let console = Console(quiet: quiet)
         let runner = SweepRunner(
             plan: plan, shard: try shard.map { try SweepShard(parsing: $0) } ?? .all, jobs: jobs,
-            console: console, interrupt: interrupt, blas: blas)
+            console: console, shouldStop: { interrupt.isRaised })
         let clock = ContinuousClock()
         let started = clock.now
         let outcome = try runner.run()

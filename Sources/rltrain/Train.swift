@@ -1,34 +1,42 @@
 import ArgumentParser
 import Foundation
-import Tensor
 import RL
 import Environments
+import RunStorage
 import Experiments
 
 /// `rltrain [--env …] [flags]`: trains a policy with PPO and writes a run directory.
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "train",
-        abstract: "Train a policy with PPO (the default command).",
-        discussion: "Every flag left out takes the environment's default; config.json in the run directory records them all.")
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "train",
+            abstract: "Train a policy with PPO (the default command).",
+            discussion: """
+                Every flag left out takes the environment's default; config.json in the run directory records them all.
 
-    @Option(help: "Environment: gridworld or arithmetic.")
-    var env: RunConfig.EnvironmentKind = .arithmetic
+                \(HelpText.options(title: "OPTIONS", of: { $0.trainingHelp }))
+                """)
+    }
+
+    @Option(help: ArgumentHelp("The environment to train in; its own flags are listed above.", valueName: "name"))
+    var env: EnvironmentName = EnvironmentName(EnvironmentRegistry.defaultEnvironment)
 
     @Option(help: ArgumentHelp("Continue the run in this directory from its last checkpoint; every other flag is taken from its config.json.", valueName: "run-dir"))
     var resume: String?
 
     @OptionGroup(title: "PPO") var ppo: PPOOptions
-    @OptionGroup(title: "Gridworld") var gridworld: GridworldOptions
-    @OptionGroup(title: "Arithmetic") var arithmetic: ArithmeticOptions
     @OptionGroup(title: "Run") var runOptions: RunOptions
+
+    /// The environment's own flags (listed below under the environment's
+    /// name), applied by its settings type.
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var environmentArguments: [String] = []
 
     /// The full configuration: the environment's defaults, then every flag given.
     func makeConfig() throws -> RunConfig {
-        var config = RunConfig.defaults(for: env)
+        var config = RunConfig.defaults(for: env.type)
         ppo.apply(to: &config.ppo, envsPerWorker: &config.run.envsPerWorker)
-        try gridworld.apply(to: &config.gridworld)
-        try arithmetic.apply(to: &config.arithmetic)
+        try config.applyEnvironmentArguments(environmentArguments)
         runOptions.apply(to: &config.run)
         try config.validate()
         return config
@@ -45,10 +53,10 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let blas = try BLAS.resolve(ProcessInfo.processInfo.environment["RLTRAIN_BLAS"])
+        try CommandErrors.checkBLAS()
         let interrupt = InterruptFlag()
         interrupt.install()
-        let options = TrainingRun.Options(console: Console(quiet: runOptions.quiet), interrupt: interrupt, blas: blas)
+        let options = TrainingRun.Options(console: Console(quiet: runOptions.quiet), shouldStop: { interrupt.isRaised })
         let outcome: TrainingRun.Outcome
         if let resume {
             outcome = try TrainingRun.resume(RunDirectory(path: resume), options: options)
@@ -59,4 +67,17 @@ struct Train: ParsableCommand {
     }
 }
 
-extension RunConfig.EnvironmentKind: ExpressibleByArgument {}
+/// `--env NAME`: one of the registered environments.
+struct EnvironmentName: ExpressibleByArgument {
+    let type: any EnvironmentSettings.Type
+
+    init(_ type: any EnvironmentSettings.Type) { self.type = type }
+
+    init?(argument: String) {
+        guard let type = EnvironmentRegistry.named(argument) else { return nil }
+        self.type = type
+    }
+
+    var defaultValueDescription: String { type.name }
+    static var allValueStrings: [String] { EnvironmentRegistry.names }
+}

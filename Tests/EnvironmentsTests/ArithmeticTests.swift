@@ -7,13 +7,13 @@ import RL
 
 private func observation(_ env: ArithmeticEnvironment) -> [Float] {
     var buffer = [Float](repeating: -1, count: env.observationSize)
-    buffer.withUnsafeMutableBufferPointer { env.writeObservation(into: $0.baseAddress!) }
+    buffer.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
     return buffer
 }
 
 private func mask(_ env: ArithmeticEnvironment) -> [Bool] {
     var buffer = [Bool](repeating: false, count: env.actionCount)
-    buffer.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0.baseAddress!) }
+    buffer.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0) }
     return buffer
 }
 
@@ -42,7 +42,7 @@ private enum L {
 /// The ideal column-local policy, reading only the column view (K = 2): it writes
 /// note 1 where the column carries (if it may) and reads the previous column's note
 /// as the carry in. With no thinking it guesses "no carry".
-private func idealPolicy(_ obs: UnsafePointer<Float>, _ mask: UnsafePointer<Bool>, _ rng: inout RNG) -> Int {
+private func idealPolicy(_ obs: UnsafeBufferPointer<Float>, _ mask: UnsafeBufferPointer<Bool>, _ rng: inout RNG) -> Int {
     let a = (0..<10).first { obs[L.a($0)] == 1 } ?? 0
     let b = (0..<10).first { obs[L.b($0)] == 1 } ?? 0
     let carryIn = obs[L.prev(1)] == 1 ? 1 : 0
@@ -52,7 +52,7 @@ private func idealPolicy(_ obs: UnsafePointer<Float>, _ mask: UnsafePointer<Bool
 }
 
 /// Picks uniformly among the available actions.
-private func randomPolicy(_ obs: UnsafePointer<Float>, _ mask: UnsafePointer<Bool>, _ rng: inout RNG) -> Int {
+private func randomPolicy(_ obs: UnsafeBufferPointer<Float>, _ mask: UnsafeBufferPointer<Bool>, _ rng: inout RNG) -> Int {
     let available = (0..<12).filter { mask[$0] }
     return available[rng.int(below: available.count)]
 }

@@ -233,7 +233,7 @@ final class GridworldEnvironmentTests: XCTestCase {
         env.reset(rng: &rng)
         XCTAssertEqual(env.observationSize, 60)
         var obs = [Float](repeating: -1, count: 60)
-        env.writeObservation(into: &obs)
+        obs.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
         let walls: [Float] = [
             1, 1, 1, 1, 1,
             1, 0, 0, 0, 1,
@@ -247,13 +247,13 @@ final class GridworldEnvironmentTests: XCTestCase {
         XCTAssertEqual(obs, walls + agent + goal)
 
         _ = env.step(1, rng: &rng)  // right
-        env.writeObservation(into: &obs)
+        obs.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
         agent[6] = 0
         agent[7] = 1
         XCTAssertEqual(obs, walls + agent + goal)
 
         var mask = [Bool](repeating: false, count: 4)
-        env.writeActionMask(into: &mask)
+        mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0) }
         XCTAssertEqual(mask, [true, true, true, true])
         XCTAssertEqual(env.actionCount, 4)
     }

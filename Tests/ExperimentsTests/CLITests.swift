@@ -6,6 +6,9 @@ import XCTest
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Issue #7 at the process level: the built `rltrain` executable, its exit
 /// codes, its one-line errors, signals and kill -9. Skipped when the
@@ -72,7 +75,7 @@ final class CLITests: XCTestCase {
         try Child(arguments, in: dir).wait(timeout: timeout)
     }
 
-    static func tinyArguments(_ env: RunConfig.EnvironmentKind, runsDir: String, name: String, updates: Int = 10) -> [String] {
+    static func tinyArguments(_ env: TestEnvironment, runsDir: String, name: String, updates: Int = 10) -> [String] {
         var arguments = ["--env", env.rawValue, "--num-envs", "3", "--num-steps", "32", "--total-timesteps", "\(96 * updates)",
                          "--checkpoint-every", "2", "--runs-dir", runsDir, "--run-name", name, "--quiet"]
         switch env {
@@ -89,7 +92,7 @@ final class CLITests: XCTestCase {
     /// Every file in a run directory is absent or complete and valid.
     /// Returns the names of leftover temporary files.
     @discardableResult
-    private func checkRunDirectory(_ path: String, env: RunConfig.EnvironmentKind, context: String) throws -> [String] {
+    private func checkRunDirectory(_ path: String, env: TestEnvironment, context: String) throws -> [String] {
         let directory = RunDirectory(path: path)
         var leftovers: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
@@ -104,7 +107,7 @@ final class CLITests: XCTestCase {
                 }
             case "progress.csv":
                 let table = try CSVTable(path: file)  // complete rows only; throws on a malformed complete row
-                XCTAssertEqual(table.columns, ProgressColumns.all(for: env), context)
+                XCTAssertEqual(table.columns, ProgressColumns.all(for: env.type), context)
                 // Row 0 is the policy before PPO; row k is update k.
                 XCTAssertEqual(table.rows.map { $0[0] }, table.rows.indices.map { "\($0)" }, context)
             case "pretrain.csv":
@@ -127,7 +130,7 @@ final class CLITests: XCTestCase {
     // MARK: - Signals
 
     /// Uninterrupted references for the process tests, made by the executable itself.
-    private func reference(_ env: RunConfig.EnvironmentKind, _ dir: TemporaryDirectory, updates: Int = 10) throws -> (rows: [String], checkpoint: Data, seconds: Double) {
+    private func reference(_ env: TestEnvironment, _ dir: TemporaryDirectory, updates: Int = 10) throws -> (rows: [String], checkpoint: Data, seconds: Double) {
         let name = "reference-\(env)-\(updates)"
         let start = Date()
         let result = try run(Self.tinyArguments(env, runsDir: dir.path, name: name, updates: updates), in: dir)
@@ -204,8 +207,8 @@ final class CLITests: XCTestCase {
     /// finishes with the same progress.csv and checkpoint as an uninterrupted run.
     func testKillNineAtRandomMomentsThenResume() throws {
         let dir = try TemporaryDirectory()
-        var references: [RunConfig.EnvironmentKind: (rows: [String], checkpoint: Data, seconds: Double)] = [:]
-        for env in RunConfig.EnvironmentKind.allCases { references[env] = try reference(env, dir) }
+        var references: [TestEnvironment: (rows: [String], checkpoint: Data, seconds: Double)] = [:]
+        for env in TestEnvironment.allCases { references[env] = try reference(env, dir) }
         var rng = RNG(seed: UInt64(ProcessInfo.processInfo.environment["RLTRAIN_KILL_SEED"] ?? "") ?? 9)
         var leftovers = 0, killedMidRun = 0, restarted = 0, attempts = 0
         // Kill until 20 kills have landed while the run was running (a kill
@@ -213,7 +216,7 @@ final class CLITests: XCTestCase {
         let kills = 20
         for i in 0..<(3 * kills) where killedMidRun < kills {
             attempts += 1
-            let env: RunConfig.EnvironmentKind = i % 3 == 2 ? .arithmetic : .gridworld
+            let env: TestEnvironment = i % 3 == 2 ? .arithmetic : .gridworld
             let expected = references[env]!
             let name = "kill-\(i)"
             let arguments = Self.tinyArguments(env, runsDir: dir.path, name: name)
@@ -333,7 +336,7 @@ final class CLITests: XCTestCase {
 
     func testDamagedRunDirectoriesGetOneLineAndExitCode2() throws {
         let dir = try TemporaryDirectory()
-        func stopped(_ env: RunConfig.EnvironmentKind, _ name: String) throws -> RunDirectory {
+        func stopped(_ env: TestEnvironment, _ name: String) throws -> RunDirectory {
             let config = RunFixtures.config(env, runsDir: dir.path, name: name)
             return try TrainingRun.start(config, options: RunFixtures.quiet(stopAfter: 2)).0
         }

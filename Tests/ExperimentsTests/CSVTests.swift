@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 final class CSVTests: XCTestCase {
     let columns = ["update", "env_steps", "episodic_return_mean", "note"]

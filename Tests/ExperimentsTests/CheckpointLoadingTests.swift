@@ -3,13 +3,16 @@ import XCTest
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Issue #7, item 4, in process: every damaged or foreign checkpoint and
 /// every damaged config.json is refused by `TrainingRun.resume` with one line
 /// naming the file, and the run directory is left as it was.
 final class CheckpointLoadingTests: XCTestCase {
     /// A gridworld run stopped after 2 updates, ready to resume.
-    private func stoppedRun(_ dir: TemporaryDirectory, env: RunConfig.EnvironmentKind = .gridworld, name: String = "run") throws -> RunDirectory {
+    private func stoppedRun(_ dir: TemporaryDirectory, env: TestEnvironment = .gridworld, name: String = "run") throws -> RunDirectory {
         let config = RunFixtures.config(env, runsDir: dir.path, name: name)
         let (directory, outcome) = try TrainingRun.start(config, options: RunFixtures.quiet(stopAfter: 2))
         XCTAssertEqual(outcome, .interrupted)
@@ -105,15 +108,15 @@ final class CheckpointLoadingTests: XCTestCase {
         config.totalTimesteps = 64
         config.hidden = [8]
         let map = try GridMap.layout(named: "empty-5")
-        let trainer = PPOTrainer(config: config) { _ in GridworldEnvironment(map: map) }
+        let trainer = Trainer(config: config) { _ in GridworldEnvironment(map: map) }
         var other = config
         other.hidden = [16]
-        XCTAssertThrowsError(try PPOTrainer(config: other, state: trainer.state)) { error in
+        XCTAssertThrowsError(try Trainer(config: other, state: trainer.state)) { error in
             XCTAssertTrue("\(error)".contains("the checkpoint's networks are"), "\(error)")
         }
         other = config
         other.numEnvs = 4
-        XCTAssertThrowsError(try PPOTrainer(config: other, state: trainer.state)) { error in
+        XCTAssertThrowsError(try Trainer(config: other, state: trainer.state)) { error in
             XCTAssertTrue("\(error)".contains("holds 2 environments"), "\(error)")
         }
     }

@@ -4,6 +4,9 @@ import FoundationXML
 #endif
 import XCTest
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 final class HTMLReportTests: XCTestCase {
     func testWritesSelfContainedPage() throws {

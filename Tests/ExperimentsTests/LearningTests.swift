@@ -3,6 +3,9 @@ import XCTest
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Learning in seconds (release mode): the whole pipeline, from the
 /// environment to progress.csv, must actually learn.

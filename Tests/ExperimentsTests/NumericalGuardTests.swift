@@ -1,8 +1,12 @@
 import Foundation
 import XCTest
+import NN
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// A gridworld whose rewards turn NaN after `poisonAfter` steps of this
 /// environment: a poisoned reward, to test the numerical guard of a run.
@@ -14,8 +18,8 @@ struct PoisonedGridworld: Environment {
     var observationSize: Int { inner.observationSize }
     var actionCount: Int { inner.actionCount }
     mutating func reset(rng: inout RNG) { inner.reset(rng: &rng) }
-    func writeObservation(into buffer: UnsafeMutablePointer<Float>) { inner.writeObservation(into: buffer) }
-    func writeActionMask(into mask: UnsafeMutablePointer<Bool>) { inner.writeActionMask(into: mask) }
+    func writeObservation(into buffer: UnsafeMutableBufferPointer<Float>) { inner.writeObservation(into: buffer) }
+    func writeActionMask(into mask: UnsafeMutableBufferPointer<Bool>) { inner.writeActionMask(into: mask) }
     mutating func step(_ action: Int, rng: inout RNG) -> StepOutcome {
         steps += 1
         var outcome = inner.step(action, rng: &rng)
@@ -25,12 +29,27 @@ struct PoisonedGridworld: Environment {
     func episodeSummary() -> EpisodeSummary { inner.episodeSummary() }
 }
 
-struct PoisonedReporting: RunReporting {
-    typealias E = PoisonedGridworld
-    func prepare(_ trainer: inout PPOTrainer<E>, directory: RunDirectory, console: Console) throws -> [String: CSVField] { [:] }
-    func extraFields(_ trainer: PPOTrainer<E>, _ metrics: UpdateMetrics, isLast: Bool) throws -> [String: CSVField] { [:] }
-    func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String { "" }
-    func finish(_ trainer: PPOTrainer<E>, directory: RunDirectory, console: Console) throws {}
+/// A gridworld whose environments are poisoned: an environment defined
+/// outside the Environments module, registered as a library user would.
+struct PoisonedGridworldSettings: EnvironmentSettings {
+    var gridworld = GridworldSettings()
+    var poisonAfter = 0
+    static let name = "poisoned-gridworld"
+    static let summary = "a gridworld whose rewards turn NaN"
+    static var options: [CommandLineOption<Self>] { [] }
+    static func adjustDefaults(_ ppo: inout PPOConfig, envsPerWorker: inout Int) {}
+    func validate() throws(ConfigError) { try gridworld.validate() }
+    var label: String { "poisoned \(gridworld.label)" }
+    func makeEnvironment() throws -> PoisonedGridworld {
+        PoisonedGridworld(inner: try gridworld.makeEnvironment(), poisonAfter: poisonAfter)
+    }
+    static var defaultEvaluation: GridworldSettings.EvaluationRequest { .init() }
+    static var evaluationOptions: [CommandLineOption<GridworldSettings.EvaluationRequest>] { [] }
+    static func validate(_ request: GridworldSettings.EvaluationRequest) throws(ConfigError) {}
+    static var evaluationColumns: [String] { [] }
+    func evaluate(actor: MLP, _ request: GridworldSettings.EvaluationRequest, run: RunContext) throws {}
+
+    static let registered: Void = EnvironmentRegistry.register(PoisonedGridworldSettings.self)
 }
 
 /// Issue #7, item 5: a NaN stops the run with a message naming the update and
@@ -38,19 +57,20 @@ struct PoisonedReporting: RunReporting {
 final class NumericalGuardTests: XCTestCase {
     func testPoisonedRewardStopsTheRunAndKeepsTheLastGoodCheckpoint() throws {
         let dir = try TemporaryDirectory()
-        let config = RunFixtures.config(.gridworld, runsDir: dir.path, name: "poisoned")
-        let directory = RunDirectory(path: dir.file("poisoned"))
-        try directory.create()
-        try RunRecord(config: config, blas: .shared).write(to: directory)
-        let map = try config.gridMap()
+        _ = PoisonedGridworldSettings.registered
+        var config = RunFixtures.config(.gridworld, runsDir: dir.path, name: "poisoned")
         // 32 steps per env per update: the poison arrives during update 5,
         // after the checkpoint of update 4.
-        let poisoned = PoisonedGridworld(inner: GridworldEnvironment(map: map), poisonAfter: 4 * 32 + 5)
-        func loop(resuming: Bool) throws -> TrainingLoop<PoisonedGridworld> {
-            try TrainingLoop(config: config, directory: directory, resuming: resuming, options: RunFixtures.quiet()) { _ in poisoned }
+        let poisoned = PoisonedGridworldSettings(gridworld: config.gridworld, poisonAfter: 4 * 32 + 5)
+        config.environment = poisoned
+        let directory = RunDirectory(path: dir.file("poisoned"))
+        try directory.create()
+        try RunRecord(config: config).write(to: directory)
+        func loop(resuming: Bool) throws -> TrainingLoop<PoisonedGridworldSettings> {
+            try TrainingLoop(settings: poisoned, config: config, directory: directory, resuming: resuming, options: RunFixtures.quiet())
         }
         var first = try loop(resuming: false)
-        XCTAssertThrowsError(try first.run(PoisonedReporting())) { error in
+        XCTAssertThrowsError(try first.run()) { error in
             XCTAssertEqual(error as? TrainingError, .nonFinite(update: 5, quantity: "policy loss"))
             XCTAssertEqual("\(error)", "policy loss became NaN or infinite in update 5; stopping (the last checkpoint is kept)")
         }
@@ -62,7 +82,7 @@ final class NumericalGuardTests: XCTestCase {
         // It resumes from update 4 — and, being deterministic, meets the same poison in update 5.
         var second = try loop(resuming: true)
         XCTAssertEqual(second.trainer.completedUpdates, 4)
-        XCTAssertThrowsError(try second.run(PoisonedReporting())) { error in
+        XCTAssertThrowsError(try second.run()) { error in
             XCTAssertEqual(error as? TrainingError, .nonFinite(update: 5, quantity: "policy loss"))
         }
         XCTAssertEqual(try RunFixtures.completedUpdates(directory.checkpoint), 4)
@@ -76,11 +96,8 @@ final class NumericalGuardTests: XCTestCase {
         config.ppo.learningRate = 1e30
         let directory = RunDirectory(path: dir.file("lr"))
         try directory.create()
-        let map = try config.gridMap()
-        var loop = try TrainingLoop<GridworldEnvironment>(config: config, directory: directory, resuming: false, options: RunFixtures.quiet()) { _ in
-            GridworldEnvironment(map: map)
-        }
-        XCTAssertThrowsError(try loop.run(GridworldReporting())) { error in
+        var loop = try TrainingLoop(settings: config.gridworld, config: config, directory: directory, resuming: false, options: RunFixtures.quiet())
+        XCTAssertThrowsError(try loop.run()) { error in
             guard case .nonFinite(let update, let quantity)? = error as? TrainingError else {
                 return XCTFail("unexpected error \(error)")
             }

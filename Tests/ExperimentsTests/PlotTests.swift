@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 final class PlotTests: XCTestCase {
     private func curve(_ n: Int, _ f: (Double) -> Double) -> [(x: Double, y: Double)] {

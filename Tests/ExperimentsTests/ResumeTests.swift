@@ -3,6 +3,9 @@ import XCTest
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Issue #7, item 2: a run stopped after k updates and resumed ends with the
 /// same progress.csv (wall-clock columns aside) and the same checkpoint as a
@@ -13,7 +16,7 @@ final class ResumeTests: XCTestCase {
     private nonisolated(unsafe) static var referenceDirectory: TemporaryDirectory?
 
     /// The uninterrupted run of the tiny config: its rows and final checkpoint.
-    private func reference(_ env: RunConfig.EnvironmentKind, workers: Int) throws -> (rows: [String], checkpoint: Data) {
+    private func reference(_ env: TestEnvironment, workers: Int) throws -> (rows: [String], checkpoint: Data) {
         let key = "\(env)-\(workers)"
         if let cached = Self.references[key] { return cached }
         if Self.referenceDirectory == nil { Self.referenceDirectory = try TemporaryDirectory() }
@@ -28,7 +31,7 @@ final class ResumeTests: XCTestCase {
     }
 
     /// Stops after each update count in `stops` in turn (resuming in between), then finishes.
-    private func checkResume(_ env: RunConfig.EnvironmentKind, workers: Int, stops: [Int]) throws {
+    private func checkResume(_ env: TestEnvironment, workers: Int, stops: [Int]) throws {
         let dir = try TemporaryDirectory()
         let expected = try reference(env, workers: workers)
         let config = RunFixtures.config(env, workers: workers, runsDir: dir.path, name: "stopped")
@@ -67,7 +70,7 @@ final class ResumeTests: XCTestCase {
     /// up to update 7 and half a row after them. Resume drops rows 5–7 and the
     /// partial line, redoes updates 5–10 and matches the reference.
     func testResumeAfterKillDropsRowsPastTheCheckpoint() throws {
-        for env in RunConfig.EnvironmentKind.allCases {
+        for env in TestEnvironment.allCases {
             let dir = try TemporaryDirectory()
             let expected = try reference(env, workers: 1)
             let config = RunFixtures.config(env, runsDir: dir.path, name: "killed")

@@ -3,12 +3,15 @@ import XCTest
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Tiny runs for the reliability tests: a few hundred env steps, well under a
 /// second each in release mode.
 enum RunFixtures {
     /// 10 updates of 3 envs × 32 steps, a checkpoint every 2 updates.
-    static func config(_ env: RunConfig.EnvironmentKind, workers: Int = 1, runsDir: String, name: String) -> RunConfig {
+    static func config(_ env: TestEnvironment, workers: Int = 1, runsDir: String, name: String) -> RunConfig {
         var c = RunConfig.defaults(for: env)
         c.ppo.numEnvs = 3
         c.ppo.numSteps = 32
@@ -38,7 +41,7 @@ enum RunFixtures {
 
     /// The checkpoint's payload bytes with `wallSeconds` zeroed and the run
     /// name blanked (it names the directory): everything else must match.
-    static func comparablePayload(_ path: String, env: RunConfig.EnvironmentKind) throws -> Data {
+    static func comparablePayload(_ path: String, env: TestEnvironment) throws -> Data {
         let payload = try Checkpoint.read(from: path)
         switch env {
         case .gridworld: return try normalise(payload, as: GridworldEnvironment.self)

@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Figures and CSVs from synthetic runs: fast, and with known answers.
 final class SweepReportTests: XCTestCase {

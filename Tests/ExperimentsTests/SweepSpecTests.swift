@@ -1,6 +1,10 @@
 import Foundation
 import XCTest
+import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// A stand-in for the CLI's parser: a few flags, the CLI's style of errors.
 let testSweepBuilder: SweepConfigBuilder = { arguments in
@@ -14,7 +18,7 @@ let testSweepBuilder: SweepConfigBuilder = { arguments in
         let flag = String(arguments[i].dropFirst(2)), value = arguments[i + 1]
         switch flag {
         case "env":
-            guard let env = RunConfig.EnvironmentKind(rawValue: value) else { throw SweepError("The value '\(value)' is invalid for '--env <env>'") }
+            guard let env = TestEnvironment(rawValue: value) else { throw SweepError("The value '\(value)' is invalid for '--env <env>'") }
             let seed = config.ppo.seed
             config = RunConfig.defaults(for: env)
             config.ppo.seed = seed
@@ -69,12 +73,12 @@ final class SweepSpecTests: XCTestCase {
 
     func testEvaluationCombinations() throws {
         let spec = try SweepSpec(json: #"{"axes": {"demos": [0]}, "eval": {"digits": [3, 6], "think-budget": [0, 1], "samples": [1, 4], "problems": 50}}"#)
-        let requests = spec.evaluation.arithmeticRequests
+        let requests = try spec.evaluation.requests.map { try ArithmeticSettings.evaluationRequest($0) }
         XCTAssertEqual(requests.count, 8)
         XCTAssertEqual(requests.map(\.digits), [3, 3, 3, 3, 6, 6, 6, 6])
         XCTAssertEqual(requests.map(\.samples), [1, 4, 1, 4, 1, 4, 1, 4])
         XCTAssertTrue(requests.allSatisfy { $0.problems == 50 })
-        XCTAssertTrue(try SweepSpec(json: #"{"axes": {"demos": [0]}}"#).evaluation.arithmeticRequests.isEmpty)
+        XCTAssertTrue(try SweepSpec(json: #"{"axes": {"demos": [0]}}"#).evaluation.requests.isEmpty)
     }
 
     private func error(_ json: String) -> String {

@@ -3,11 +3,14 @@ import XCTest
 import RL
 import Environments
 @testable import Experiments
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
 
 /// Rollout workers: determinism per worker count, uneven splits, and the
 /// limits of the flag.
 final class WorkerTests: XCTestCase {
-    private func rows(_ env: RunConfig.EnvironmentKind, workers: Int, numEnvs: Int, _ dir: TemporaryDirectory, _ name: String) throws -> [String] {
+    private func rows(_ env: TestEnvironment, workers: Int, numEnvs: Int, _ dir: TemporaryDirectory, _ name: String) throws -> [String] {
         var config = RunFixtures.config(env, workers: workers, runsDir: dir.path, name: name)
         config.ppo.numEnvs = numEnvs
         config.ppo.totalTimesteps = numEnvs * config.ppo.numSteps * 6
@@ -21,7 +24,7 @@ final class WorkerTests: XCTestCase {
     /// 3 workers over 7 envs is an uneven split (3, 2, 2).
     func testSameWorkerCountGivesIdenticalRuns() throws {
         let dir = try TemporaryDirectory()
-        for env in RunConfig.EnvironmentKind.allCases {
+        for env in TestEnvironment.allCases {
             for workers in [1, 3] {
                 let a = try rows(env, workers: workers, numEnvs: 7, dir, "\(env)-\(workers)-a")
                 let b = try rows(env, workers: workers, numEnvs: 7, dir, "\(env)-\(workers)-b")

@@ -33,12 +33,20 @@ final class PPOLossTests: XCTestCase {
         }
     }
 
-    func policyLoss(_ z: Tensor, old: [Float], gradient: inout Tensor) -> PPOLoss.PolicyTerms {
-        masks.withUnsafeBufferPointer { m in
-            PPOLoss.policy(
-                logits: z, masks: m.baseAddress!, actions: actions, oldLogProbabilities: old,
-                advantages: advantages, clipCoef: 0.2, entCoef: 0.05, logitGradient: &gradient)
-        }
+    func policyLoss(_ z: Tensor, old: [Float], gradient: inout Tensor) -> PolicyLossTerms {
+        var batch = Minibatch(size: 6, observationSize: 1, actionCount: 4)
+        batch.masks = masks
+        batch.actions = actions
+        batch.logProbabilities = old
+        batch.advantages = advantages
+        return PPOLoss.policy(logits: z, minibatch: batch, clipCoef: 0.2, entCoef: 0.05, logitGradient: &gradient)
+    }
+
+    func valueLoss(_ values: Tensor, old: [Float], returns: [Float], clip: Bool, gradient: inout Tensor) -> Double {
+        var batch = Minibatch(size: values.count, observationSize: 1, actionCount: 1)
+        batch.values = old
+        batch.returns = returns
+        return PPOLoss.value(values: values, minibatch: batch, clipCoef: 0.2, clipValueLoss: clip, vfCoef: 0.5, valueGradient: &gradient)
     }
 
     func testClippedPolicyLossGradientMatchesFiniteDifferences() {
@@ -84,15 +92,13 @@ final class PPOLossTests: XCTestCase {
         let returns: [Float] = [1.0, 1.2, 0.5, -0.3, 2.1]
         for clip in [true, false] {
             var gradient = Tensor(zeros: [0])
-            _ = PPOLoss.value(values: values, oldValues: old, returns: returns, clipCoef: 0.2,
-                              clipValueLoss: clip, vfCoef: 0.5, valueGradient: &gradient)
+            _ = valueLoss(values, old: old, returns: returns, clip: clip, gradient: &gradient)
             var scratch = Tensor(zeros: [0])
             for i in 0..<5 {
                 func loss(_ delta: Float) -> Double {
                     var v = values
                     v.scalars[i] += delta
-                    return 0.5 * PPOLoss.value(values: v, oldValues: old, returns: returns, clipCoef: 0.2,
-                                               clipValueLoss: clip, vfCoef: 0.5, valueGradient: &scratch)
+                    return 0.5 * valueLoss(v, old: old, returns: returns, clip: clip, gradient: &scratch)
                 }
                 let numeric = (loss(1e-3) - loss(-1e-3)) / 2e-3
                 XCTAssertEqual(Double(gradient.scalars[i]), numeric, accuracy: 1e-3, "value \(i), clip \(clip)")

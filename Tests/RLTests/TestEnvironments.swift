@@ -19,11 +19,11 @@ struct Corridor: Environment {
         reward = 0
     }
 
-    func writeObservation(into buffer: UnsafeMutablePointer<Float>) {
+    func writeObservation(into buffer: UnsafeMutableBufferPointer<Float>) {
         for i in 0..<length { buffer[i] = i == position ? 1 : 0 }
     }
 
-    func writeActionMask(into mask: UnsafeMutablePointer<Bool>) {
+    func writeActionMask(into mask: UnsafeMutableBufferPointer<Bool>) {
         mask[0] = true
         mask[1] = true
         mask[2] = false

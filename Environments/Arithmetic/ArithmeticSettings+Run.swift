@@ -1,0 +1,123 @@
+import Foundation
+import Tensor
+import NN
+import RL
+import RunStorage
+
+/// Arithmetic's part of a training run: the supervised warm start, held-out
+/// accuracy as training goes, and the closing summary by length.
+extension ArithmeticSettings {
+    public static var progressColumns: [String] {
+        ["accuracy", "digit_accuracy", "think_tokens_mean", "carry_think_rate", "plain_think_rate", "episode_think_tokens"]
+    }
+
+    public static var curvePanels: [CurvePanel] {
+        [CurvePanel(title: "Held-out accuracy (greedy)", column: "accuracy", yLabel: "exact match", unitInterval: true)]
+    }
+
+    /// The warm start in env-step equivalents for a sweep's ETA (a rough model).
+    public var warmStartCost: Double { Double(demos * bcSteps) / 5 }
+
+    func evaluate(_ actor: MLP, seed: UInt64, digits: Int, problems: Int? = nil) throws -> ArithmeticEvaluation {
+        try ArithmeticEvaluator(config: environment).evaluate(
+            actor: actor, seed: seed, problems: problems ?? evalProblems, digits: digits)
+    }
+
+    func accuracyFields(_ result: ArithmeticEvaluation) -> [String: CSVField] {
+        [
+            "accuracy": .double(result.accuracy),
+            "digit_accuracy": .double(result.digitAccuracy),
+            "think_tokens_mean": .double(result.thinkTokensPerProblem),
+            "carry_think_rate": CSVField(measured: result.carryThinkRate),
+            "plain_think_rate": CSVField(measured: result.plainThinkRate),
+        ]
+    }
+
+    /// The supervised warm start: behaviour cloning on `demos` worked
+    /// examples (a note exactly where a column carries), logged to
+    /// `pretrain.csv`; row 0 is the held-out accuracy after it.
+    public func prepare(_ trainer: inout Trainer<Env>, run: RunContext) throws -> [String: CSVField] {
+        let before = try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits)
+        run.console.line("before training: \(Console.percent(before.accuracy)) exact match on \(evalProblems) held-out \(evalDigits)-digit problems")
+        guard demos > 0, bcSteps > 0 else { return accuracyFields(before) }
+        var rng = RNG(seed: run.seed).stream("demos")
+        let set = ArithmeticDemonstrations.dataset(count: demos, config: environment, rng: &rng)
+        let observations = Tensor(shape: [set.steps, set.observationSize], scalars: set.observations)
+        let csv = try CSVWriter(creating: run.directory.pretrain, columns: ["step", "loss", "demo_accuracy"])
+        defer { csv.close() }
+        var last = BehaviourCloning.Progress(step: 0, loss: .nan, accuracy: .nan)
+        var csvError: (any Error)?
+        trainer.cloneBehaviour(
+            observations: observations, masks: set.masks, actions: set.actions,
+            steps: bcSteps, learningRate: Float(bcLearningRate)
+        ) { progress in
+            last = progress
+            do {
+                try csv.append(["step": .int(progress.step), "loss": .double(progress.loss), "demo_accuracy": .double(progress.accuracy)])
+            } catch {
+                csvError = error
+            }
+        }
+        if let csvError { throw csvError }
+        try csv.sync()
+        let after = try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits)
+        run.console.line(String(
+            format: "warm start: %d demos (%d steps), %d Adam steps → loss %.4f, %@ of demo actions; %@ exact match on held-out %d-digit problems",
+            demos, set.steps, bcSteps, last.loss, Console.percent(last.accuracy),
+            Console.percent(after.accuracy), evalDigits))
+        return accuracyFields(after)
+    }
+
+    /// Think tokens per training episode every update, and held-out
+    /// accuracy every `evalEvery` updates and after the last.
+    public func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
+        var fields: [String: CSVField] = [
+            "episode_think_tokens": metrics.episodeMetrics["think_tokens"].map(CSVField.double) ?? .missing
+        ]
+        guard metrics.update % evalEvery == 0 || isLast else { return fields }
+        fields.merge(accuracyFields(try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits))) { $1 }
+        return fields
+    }
+
+    public func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String {
+        let accuracy = fields["accuracy"].flatMap { Double($0.text) }
+        return "accuracy \(accuracy.map(Console.percent) ?? "–") │ return \(String(format: "%.3f", metrics.episodicReturnMean))"
+    }
+
+    /// Accuracy by length — every trained length, then 2× and 4× the longest —
+    /// with think tokens and where they were spent; also appended to eval.csv.
+    public func finish(_ trainer: Trainer<Env>, run: RunContext) throws {
+        let console = run.console
+        let trained = Array(environment.digits)
+        var lengths = trained
+        for multiple in [2, 4] where !lengths.contains(multiple * evalDigits) { lengths.append(multiple * evalDigits) }
+        // The full view is sized for the trained lengths.
+        if environment.view == .full { lengths.removeAll { $0 > evalDigits } }
+        let rows = try lengths.map { try evaluate(trainer.actor.network, seed: run.seed, digits: $0) }
+        // evalDigits is the last trained length, so always in `lengths`.
+        let final = rows[trained.count - 1]
+        let start = (try? CSVTable(path: run.directory.progress).doubles("accuracy").first).flatMap { $0 }
+        console.line("after RL: \(Console.percent(final.accuracy)) exact match on held-out \(evalDigits)-digit problems"
+            + (start.map { " (\(Console.percent($0)) before RL: \(String(format: "%+.1f", 100 * (final.accuracy - $0))) points from RL)" } ?? ""))
+        console.line("")
+        console.line("digits │ accuracy │ think tokens/problem │ think rate: carry cols │ other cols")
+        console.line("───────┼──────────┼──────────────────────┼────────────────────────┼───────────")
+        for (digits, result) in zip(lengths, rows) {
+            let label = trained.contains(digits) ? "\(digits)" : "\(digits)*"
+            console.line([
+                Console.pad(label, 6), Console.pad(Console.percent(result.accuracy), 8),
+                Console.pad(String(format: "%.2f", result.thinkTokensPerProblem), 20),
+                Console.pad(result.carryThinkRate.map(Console.percent) ?? "–", 22),
+                Console.pad(result.plainThinkRate.map(Console.percent) ?? "–", 10),
+            ].joined(separator: " │ "))
+        }
+        console.line("* longer than any trained problem. \(evalProblems) held-out problems per length, greedy.")
+        try EvaluationLog.append(rows.map { Self.evaluationRow($0, stage: "end of training") }, columns: Self.evaluationColumns, to: run.directory)
+    }
+
+    public static var defaultThreshold: Threshold { Threshold(metric: "accuracy", value: 0.9) }
+    public static var summaryMetrics: [String] {
+        ["accuracy", "digit_accuracy", "success_rate", "episodic_return_mean", "think_tokens_mean"]
+    }
+    public static var unitIntervalMetrics: Set<String> { ["accuracy", "digit_accuracy", "success_rate", "sample_accuracy"] }
+}

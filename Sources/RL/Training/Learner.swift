@@ -1,0 +1,46 @@
+import Tensor
+import NN
+
+/// A network with its optimiser, and the scratch one minibatch step needs:
+/// `forward` keeps the activations that `backward` reads, and
+/// `outputGradient` is where a loss writes dL/d(output).
+public struct Learner: Sendable, Codable {
+    public private(set) var network: MLP
+    public private(set) var optimizer: Adam
+    // Scratch, rebuilt on demand; not part of a checkpoint.
+    var outputGradient = Tensor(zeros: [0])
+    private var workspace = MLP.Workspace()
+
+    public init(network: MLP, optimizer: Adam) {
+        self.network = network
+        self.optimizer = optimizer
+    }
+
+    enum CodingKeys: String, CodingKey { case network, optimizer }
+
+    /// Clears the gradients and runs a minibatch forward.
+    mutating func forward(_ input: Tensor) -> Tensor {
+        network.zeroGradients()
+        return network.forward(input, workspace: &workspace)
+    }
+
+    /// Backpropagates `outputGradient` through the last `forward` of `input`,
+    /// leaving the minibatch's gradient in the network.
+    mutating func backward(_ input: Tensor) {
+        network.backward(input, outputGradient: outputGradient, workspace: &workspace)
+    }
+
+    mutating func scaleGradients(by factor: Float) { network.scaleGradients(by: factor) }
+
+    /// One Adam step at `learningRate`.
+    mutating func step(learningRate: Float) {
+        optimizer.learningRate = learningRate
+        optimizer.update(&network)
+    }
+
+    /// Changes the network outside an optimiser step: the supervised warm
+    /// start trains it with an Adam of its own before PPO's first update.
+    mutating func modifyNetwork<R>(_ body: (inout MLP) throws -> R) rethrows -> R {
+        try body(&network)
+    }
+}

@@ -1,0 +1,68 @@
+import NN
+
+extension Trainer {
+    /// Everything a run needs to continue exactly where it stopped: the
+    /// networks with their optimiser moments, every environment with its two
+    /// random streams, the shuffle stream, the counters and the episode window.
+    /// Taken between updates, so no rollout is ever half done.
+    public struct State: Codable, Sendable {
+        public var actor: Learner
+        /// Absent for critic-free algorithms.
+        public var critic: Learner?
+        public var slots: [EnvironmentSlot<E>]
+        public var shuffleRNG: RNG
+        public var completedUpdates: Int
+        public var envSteps: Int
+        public var episodes: Int
+        public var flops: Double
+        public var recentEpisodes: [EpisodeSummary]
+    }
+
+    public var state: State {
+        State(
+            actor: actor, critic: critic, slots: slots, shuffleRNG: shuffleRNG,
+            completedUpdates: completedUpdates, envSteps: envSteps, episodes: episodes,
+            flops: flops, recentEpisodes: episodeWindow.episodes)
+    }
+
+    /// Rebuilds a trainer from a saved state, refusing one that does not fit
+    /// the configuration (another network shape, env count or environment)
+    /// or does not hold together (optimiser moments of another shape,
+    /// negative counters) — so that a damaged checkpoint is refused at load,
+    /// never met as a trap in the first update.
+    public init(config: PPOConfig, state: State) throws(ConfigError) {
+        guard state.slots.count == config.numEnvs else {
+            throw ConfigError("the checkpoint holds \(state.slots.count) environments, the config asks for \(config.numEnvs)")
+        }
+        self.init(config: config) { state.slots[$0].environment }
+        let expectedActor = actor.network.sizes
+        let expectedCritic = critic?.network.sizes
+        guard state.actor.network.sizes == expectedActor, state.critic?.network.sizes == expectedCritic else {
+            let saved = [state.actor.network.sizes] + (state.critic.map { [$0.network.sizes] } ?? [])
+            let built = [expectedActor] + (expectedCritic.map { [$0] } ?? [])
+            throw ConfigError("the checkpoint's networks are \(saved), the config builds \(built)")
+        }
+        for (learner, name) in [(state.actor, "actor")] + (state.critic.map { [($0, "critic")] } ?? []) {
+            guard learner.optimizer.fits(learner.network) else {
+                throw ConfigError("the checkpoint's \(name) optimiser state does not match its network's parameters")
+            }
+        }
+        guard state.completedUpdates >= 0, state.envSteps >= 0, state.episodes >= 0, state.flops.isFinite else {
+            throw ConfigError("the checkpoint's counters are out of range")
+        }
+        for slot in state.slots {
+            guard slot.environment.observationSize == observationSize, slot.environment.actionCount == actionCount else {
+                throw ConfigError("the checkpoint's environments do not match the configuration's")
+            }
+        }
+        actor = state.actor
+        critic = state.critic
+        workers = Self.split(state.slots, into: config.workers)
+        shuffleRNG = state.shuffleRNG
+        completedUpdates = state.completedUpdates
+        envSteps = state.envSteps
+        episodes = state.episodes
+        flops = state.flops
+        episodeWindow = EpisodeWindow(state.recentEpisodes)
+    }
+}

@@ -1,0 +1,108 @@
+import NN
+
+/// What the losses of one minibatch step came to.
+struct MinibatchLosses: Sendable {
+    var policy: PolicyLossTerms
+    /// 0 without a critic.
+    var valueLoss: Double
+}
+
+/// One update's bookkeeping, kept out of the algorithm's way: the two
+/// phases' clocks, the sums behind the per-update means, and the guard that
+/// stops training when a loss or the gradient norm stops being finite.
+struct UpdateLog {
+    private var metrics = UpdateMetrics()
+    private var minibatches = 0
+    /// approx-KL of the last minibatch, for the target-KL early stop.
+    private(set) var lastApproxKL = 0.0
+    /// Epochs run (fewer than `update-epochs` when target-KL stopped early).
+    var epochs = 0
+    var explainedVariance = Double.nan
+    private let clock = ContinuousClock()
+    private var rolloutStart: ContinuousClock.Instant
+    private var optimisationStart: ContinuousClock.Instant
+    private var flopsBeforeOptimisation = 0.0
+
+    init(update: Int) {
+        metrics.update = update
+        rolloutStart = clock.now
+        optimisationStart = rolloutStart
+    }
+
+    mutating func startRollout() { rolloutStart = clock.now }
+
+    mutating func startOptimisation(flops: Double) {
+        optimisationStart = clock.now
+        metrics.rolloutSeconds = (optimisationStart - rolloutStart).seconds
+        flopsBeforeOptimisation = flops
+    }
+
+    /// Adds one minibatch's losses; throws when any of them, or the
+    /// gradient norm, is NaN or infinite.
+    mutating func add(_ losses: MinibatchLosses, gradientNorm: Double) throws(TrainingError) {
+        minibatches += 1
+        metrics.policyLoss += losses.policy.policyLoss
+        metrics.valueLoss += losses.valueLoss
+        metrics.entropy += losses.policy.entropy
+        metrics.approxKL += losses.policy.approxKL
+        metrics.clipFraction += losses.policy.clipFraction
+        lastApproxKL = losses.policy.approxKL
+        for (value, name) in [(losses.policy.policyLoss, "policy loss"), (losses.valueLoss, "value loss"),
+                              (losses.policy.entropy, "entropy"), (gradientNorm, "gradient norm")]
+        where !value.isFinite {
+            throw .nonFinite(update: metrics.update, quantity: name)
+        }
+    }
+
+    /// The update's metrics: means over its minibatches, counters after it,
+    /// and the means over the episode window.
+    func finish(learningRate: Float, envSteps: Int, episodes: Int, flops: Double, window: EpisodeWindow) -> UpdateMetrics {
+        var m = metrics
+        let n = Double(minibatches)
+        m.policyLoss /= n
+        m.valueLoss /= n
+        m.entropy /= n
+        m.approxKL /= n
+        m.clipFraction /= n
+        m.epochs = epochs
+        m.explainedVariance = explainedVariance
+        m.learningRate = Double(learningRate)
+        m.updateSeconds = (clock.now - optimisationStart).seconds
+        m.optimisationFlops = flops - flopsBeforeOptimisation
+        m.envSteps = envSteps
+        m.episodes = episodes
+        m.flops = flops
+        window.summarise(into: &m)
+        return m
+    }
+}
+
+/// Floating-point operations of each stage, from the networks' shapes, for
+/// the `flops` column: forward passes, backward passes, the loss at the
+/// logits and Adam. The dense count, whatever the kernels execute.
+struct FLOPCosts: Sendable {
+    let actorForwardPerRow: Double
+    let criticForwardPerRow: Double
+    /// One minibatch step: both networks forward and backward, the loss and its gradient, Adam.
+    let minibatchStep: Double
+
+    init(actor: MLP, critic: MLP?, minibatchSize size: Int) {
+        actorForwardPerRow = actor.forwardFLOPs(batch: 1)
+        criticForwardPerRow = critic?.forwardFLOPs(batch: 1) ?? 0
+        let lossAtLogits = Double(size * actor.outputSize * 12)
+        if let critic {
+            minibatchStep = actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
+                + critic.forwardFLOPs(batch: size) + critic.backwardFLOPs(batch: size)
+                + lossAtLogits
+                + Adam.flops(parameterCount: actor.parameterCount + critic.parameterCount)
+        } else {
+            minibatchStep = actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
+                + lossAtLogits + Adam.flops(parameterCount: actor.parameterCount)
+        }
+    }
+
+    /// Rollout inference: the actor on every step, the critic on `criticRows` rows.
+    func rollout(steps: Int, criticRows: Int) -> Double {
+        actorForwardPerRow * Double(steps) + criticForwardPerRow * Double(criticRows)
+    }
+}

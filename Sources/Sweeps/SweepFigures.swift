@@ -1,0 +1,211 @@
+import Foundation
+import RunStorage
+import Plotting
+import Environments
+
+/// The figures of a sweep report, each a `Figure` (an SVG file).
+extension SweepResults {
+    /// Legend label of a point: `total-timesteps 20000`, axes joined by commas.
+    func label(_ values: [String]) -> String {
+        zip(spec.axes, values).map { "\($0.flag) \($1)" }.joined(separator: ", ")
+    }
+
+    var metricName: String { spec.effectiveThreshold.metric }
+
+    /// y range of a metric: 0…1 for the environment's rates and accuracies.
+    func yRange(_ metric: String) -> ClosedRange<Double>? {
+        spec.environment.unitIntervalMetrics.contains(metric) ? 0...1 : nil
+    }
+
+    /// Mean over seeds, update by update (seeds share their x), with mean ± std as a band.
+    func meanCurve(_ runs: [SweepRunData], x: String, y: String) -> LinePlot.Series {
+        let columns = runs.compactMap { run -> ([Double?], [Double?])? in
+            guard let xs = try? run.progress.doubles(x), let ys = try? run.progress.doubles(y) else { return nil }
+            return (xs, ys)
+        }
+        let n = columns.map { $0.0.count }.min() ?? 0
+        var points: [(x: Double, y: Double)] = [], band: [(x: Double, low: Double, high: Double)] = []
+        for i in 0..<n {
+            let xs = columns.compactMap { $0.0[i] }, ys = columns.compactMap { $0.1[i] }
+            guard xs.count == columns.count, ys.count == columns.count,
+                  let mx = SampleStatistics(xs), let my = SampleStatistics(ys) else { continue }
+            points.append((mx.mean, my.mean))
+            if let s = my.std { band.append((mx.mean, my.mean - s, my.mean + s)) }
+        }
+        return LinePlot.Series(name: "", points: points, band: band)
+    }
+
+    /// Every figure this sweep has data for.
+    public func figures() -> [ReportFigure] {
+        guard !runs.isEmpty else { return [] }
+        var out = [learningCurves(), finalVersusCompute()]
+        if let c = criticalBatch() { out.append(c) }
+        out += spec.environment.evaluationFigures(runs.compactMap { run in
+            run.evaluations.map { EvaluatedRun(point: run.point, label: label(run.axisValues), evaluations: $0) }
+        })
+        return out
+    }
+
+    var seedsText: String {
+        let counts = pointGroups.map(\.runs.count)
+        let low = counts.min() ?? 0, high = counts.max() ?? 0
+        return low == high ? "\(low) seed\(low == 1 ? "" : "s")" : "\(low)–\(high) seeds"
+    }
+
+    // (a)
+    func learningCurves() -> ReportFigure {
+        let metric = metricName
+        let secondary = metric == "episodic_return_mean" ? nil : "episodic_return_mean"
+        var panels: [LinePlot] = []
+        for y in [metric] + (secondary.map { [$0] } ?? []) {
+            for (x, xLabel) in [("env_steps", "env steps (log scale)"), ("flops", "training FLOPs (log scale)")] {
+                var series: [LinePlot.Series] = []
+                for (i, group) in pointGroups.enumerated() {
+                    var s = meanCurve(group.runs, x: x, y: y)
+                    s.name = label(group.values)
+                    s.color = i
+                    series.append(s)
+                }
+                let yName = y == "episodic_return_mean" ? "return (last 100 episodes)" : y.replacingOccurrences(of: "_", with: " ")
+                panels.append(LinePlot(
+                    title: "\(yName) vs \(x == "flops" ? "FLOPs" : "env steps")", xLabel: xLabel, yLabel: yName,
+                    xScale: .log10, yRange: yRange(y), series: series,
+                    referenceLines: y == metric ? [.init(y: spec.effectiveThreshold.value, label: "threshold \(spec.effectiveThreshold.value)")] : [],
+                    width: LinePlot.width(fitting: series, atLeast: 640), height: 380))
+            }
+        }
+        return ReportFigure(
+            file: "learning-curves.svg", title: "Learning curves per budget",
+            caption: "Mean over \(seedsText) (line) and mean ± one standard deviation (band), update by update; x on a log scale. FLOPs count the warm start, rollouts and updates.",
+            figure: Figure(panels: panels, columns: Figure.columns(fitting: panels)))
+    }
+
+    /// "0.412 + 0.118·log10 x" or "0.03·x^0.12".
+    func fitSeries(xs: [Double], ys: [Double], color: Int) -> LinePlot.Series {
+        let finite = zip(xs, ys).filter { $0.0 > 0 && $0.0.isFinite && $0.1.isFinite }
+        guard let lo = finite.map(\.0).min(), let hi = finite.map(\.0).max() else {
+            return LinePlot.Series(name: "no fit: no data", points: [], style: .dashed, color: color)
+        }
+        // A line through points that barely differ in compute says nothing.
+        guard hi >= 1.5 * lo else {
+            return LinePlot.Series(name: "no fit: compute varies < 1.5×", points: [], style: .dashed, color: color)
+        }
+        let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
+        do {
+            switch spec.fit {
+            case .logLinear:
+                let f = try LogLinearFit(x: xs, y: ys)
+                return LinePlot.Series(
+                    name: String(format: "fit %.3g %@ %.3g·log10 x (r² %.2f)", f.intercept, f.slope < 0 ? "−" : "+", abs(f.slope), f.rSquared),
+                    points: grid.map { ($0, f.predict($0)) }, style: .dashed, color: color)
+            case .powerLaw:
+                let f = try PowerLawFit(x: xs, y: ys)
+                return LinePlot.Series(
+                    name: String(format: "fit %.3g·x^%.3g (r² %.2f)", f.coefficient, f.exponent, f.rSquared),
+                    points: grid.map { ($0, f.predict($0)) }, style: .dashed, color: color)
+            }
+        } catch {
+            return LinePlot.Series(name: "no fit: \(error)".replacingOccurrences(of: "cannot fit: ", with: ""), points: [], style: .dashed, color: color)
+        }
+    }
+
+    // (b)
+    func finalVersusCompute() -> ReportFigure {
+        let metric = metricName
+        var panels: [LinePlot] = []
+        var fitTexts: [String] = []
+        for (x, xLabel) in [("flops", "training FLOPs (log scale)"), ("env_steps", "env steps (log scale)")] {
+            var seedPoints: [(x: Double, y: Double)] = []
+            var meanPoints: [(x: Double, y: Double)] = [], band: [(x: Double, low: Double, high: Double)] = []
+            for group in pointGroups {
+                let pairs = group.runs.compactMap { run -> (Double, Double)? in
+                    guard let a = run.final(x), let b = run.final(metric) else { return nil }
+                    return (a, b)
+                }
+                seedPoints += pairs.map { (x: $0.0, y: $0.1) }
+                guard let mx = SampleStatistics(pairs.map(\.0)), let my = SampleStatistics(pairs.map(\.1)) else { continue }
+                meanPoints.append((mx.mean, my.mean))
+                band.append((mx.mean, my.mean - (my.std ?? 0), my.mean + (my.std ?? 0)))
+            }
+            let order = meanPoints.indices.sorted { meanPoints[$0].x < meanPoints[$1].x }
+            let fit = fitSeries(xs: seedPoints.map(\.x), ys: seedPoints.map(\.y), color: 1)
+            fitTexts.append("vs \(x == "flops" ? "FLOPs" : "env steps"): \(fit.name)")
+            panels.append(LinePlot(
+                title: "final \(metric.replacingOccurrences(of: "_", with: " ")) vs \(x == "flops" ? "FLOPs" : "env steps")",
+                xLabel: xLabel, yLabel: "final \(metric.replacingOccurrences(of: "_", with: " "))",
+                xScale: .log10, yRange: yRange(metric),
+                series: [
+                    LinePlot.Series(name: "mean ± std over seeds", points: order.map { meanPoints[$0] }, band: order.map { band[$0] }, style: .lineAndMarkers, color: 0),
+                    LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
+                    fit,
+                ],
+                width: 820, height: 400))
+        }
+        return ReportFigure(
+            file: "final-vs-compute.svg", title: "Final \(metric) vs compute",
+            caption: "One point per point of the sweep (mean over seeds, band ± one standard deviation) and per seed; dashed: \(spec.fit == .logLinear ? "y = a + b·log10 x" : "y = c·x^k") fitted to every seed. \(fitTexts.joined(separator: "; ")).",
+            figure: Figure(panels: panels, columns: 1))
+    }
+
+    // (c)
+    func criticalBatch() -> ReportFigure? {
+        let batches = Set(runs.map(\.batchSize))
+        guard batches.count >= 2 else { return nil }
+        let threshold = spec.effectiveThreshold
+        let thresholdText = "\(threshold.metric) ≥ \(CSVField.double(threshold.value).text)"
+        var seedS: [Double] = [], seedE: [Double] = []
+        var seedPoints: [(x: Double, y: Double)] = []
+        var means: [(b: Double, s: Double, e: Double, sStd: Double, eStd: Double)] = []
+        var missing = 0
+        for group in pointGroups {
+            let crossings = group.runs.compactMap { $0.crossing(threshold) }
+            missing += group.runs.count - crossings.count
+            seedS += crossings.map(\.updates)
+            seedE += crossings.map(\.envSteps)
+            seedPoints += crossings.map { (x: $0.updates, y: $0.envSteps) }
+            guard let s = SampleStatistics(crossings.map(\.updates)), let e = SampleStatistics(crossings.map(\.envSteps)) else { continue }
+            means.append((Double(group.runs[0].batchSize), s.mean, e.mean, s.std ?? 0, e.std ?? 0))
+        }
+        means.sort { $0.b < $1.b }
+        // Without two batch sizes that reached the threshold there is nothing to compare.
+        guard Set(means.map(\.b)).count >= 2 else { return nil }
+        var tradeOff: [LinePlot.Series] = [
+            LinePlot.Series(name: "mean per batch size", points: means.map { ($0.s, $0.e) }, style: .lineAndMarkers, color: 0),
+            LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
+        ]
+        var stepsVsB: [LinePlot.Series] = [
+            LinePlot.Series(name: "env steps (mean ± std)", points: means.map { ($0.b, $0.e) }, band: means.map { ($0.b, $0.e - $0.eStd, $0.e + $0.eStd) }, style: .lineAndMarkers, color: 0),
+        ]
+        var updatesVsB: [LinePlot.Series] = [
+            LinePlot.Series(name: "updates (mean ± std)", points: means.map { ($0.b, $0.s) }, band: means.map { ($0.b, $0.s - $0.sStd, $0.s + $0.sStd) }, style: .lineAndMarkers, color: 2),
+        ]
+        var fitText = ""
+        do {
+            let fit = try CriticalBatchFit(steps: seedS, examples: seedE)
+            let lo = Double(batches.min() ?? 1) / 4, hi = Double(batches.max() ?? 1) * 4  // two or more batch sizes here
+            let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
+            fitText = String(format: "B_crit ≈ %@ env steps per update (S_min %.3g updates, E_min %@ env steps, rms residual %.2f)",
+                             Console.count(Int(fit.criticalBatchSize.rounded())), fit.minSteps, Console.count(Int(fit.minExamples.rounded())), fit.rmsResidual)
+            let name = "fit: B_crit ≈ \(Console.count(Int(fit.criticalBatchSize.rounded())))"
+            tradeOff.append(LinePlot.Series(name: name, points: grid.map { (fit.steps(batchSize: $0), fit.examples(batchSize: $0)) }, style: .dashed, color: 1))
+            stepsVsB.append(LinePlot.Series(name: name, points: grid.map { ($0, fit.examples(batchSize: $0)) }, style: .dashed, color: 1))
+            updatesVsB.append(LinePlot.Series(name: name, points: grid.map { ($0, fit.steps(batchSize: $0)) }, style: .dashed, color: 1))
+        } catch {
+            fitText = "no critical-batch fit: \(error)"
+            tradeOff.append(LinePlot.Series(name: "no fit", points: [], style: .dashed, color: 1))
+        }
+        let note = missing > 0 ? " (\(missing) run\(missing == 1 ? "" : "s") never reached it)" : ""
+        let panels = [
+            LinePlot(title: "env steps vs updates to \(thresholdText)", xLabel: "updates to threshold (log scale)", yLabel: "env steps to threshold",
+                     xScale: .log10, yScale: .log10, series: tradeOff, width: 640, height: 400),
+            LinePlot(title: "env steps to threshold vs batch", xLabel: "batch size: env steps per update (log scale)", yLabel: "env steps to threshold",
+                     xScale: .log10, yScale: .log10, series: stepsVsB, width: 640, height: 400),
+            LinePlot(title: "updates to threshold vs batch", xLabel: "batch size: env steps per update (log scale)", yLabel: "updates to threshold",
+                     xScale: .log10, yScale: .log10, series: updatesVsB, width: 640, height: 400),
+        ]
+        return ReportFigure(
+            file: "critical-batch.svg", title: "Data vs steps: env steps and updates to \(thresholdText)\(note)",
+            caption: "Each batch size reaches the threshold after S updates and E = B·S env steps; larger batches need fewer updates but more data. Dashed: (S/S_min − 1)(E/E_min − 1) = 1 (McCandlish et al. 2018) fitted to every seed; \(fitText).",
+            figure: Figure(panels: panels, columns: 2))
+    }
+}
