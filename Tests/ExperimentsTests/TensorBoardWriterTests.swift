@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Experiments
+@testable import RunStorage
 
 final class TensorBoardWriterTests: XCTestCase {
     // MARK: CRC-32C
