@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // Layers, top to bottom, each importing only those below it:
 // rltrain (CLI) → Experiments → Environments → RL → NN → Tensor.
+// MPI stands apart (Foundation only): Open MPI collectives for data-parallel runs.
 import PackageDescription
 
 let package = Package(
@@ -13,6 +14,7 @@ let package = Package(
         .library(name: "RL", targets: ["RL"]),
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "MPI", targets: ["MPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +27,7 @@ let package = Package(
             name: "Environments", dependencies: ["RL"], path: "Environments",
             exclude: ["README.md", "Arithmetic/README.md"]),
         .target(name: "Experiments", dependencies: ["Tensor", "NN", "RL", "Environments"], exclude: ["README.md"]),
+        .target(name: "MPI", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .executableTarget(
             name: "rltrain",
             dependencies: [
@@ -34,11 +37,14 @@ let package = Package(
             exclude: ["README.md"]),
         .executableTarget(name: "gemm-benchmark", dependencies: ["Tensor"], path: "Benchmarks/GEMMBenchmark"),
         .executableTarget(name: "env-benchmark", dependencies: ["Environments", "RL"], path: "Benchmarks/EnvBenchmark"),
+        .executableTarget(name: "mpi-benchmark", dependencies: ["MPI"], path: "Benchmarks/MPIBenchmark"),
+        .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], path: "Tests/MPISelfTest"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "NN", "Tensor"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Environments", "RL", "NN", "Tensor"]),
+        .testTarget(name: "MPITests", dependencies: ["MPI"]),
     ],
     swiftLanguageModes: [.v6]
 )
