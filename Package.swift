@@ -4,6 +4,7 @@
 //   Environments → RL → NN → Tensor, and Environments → Plotting → RunStorage
 // (RunStorage and Plotting need Foundation only: files, CSVs, checkpoints,
 // SVG figures and fits, below everything that trains).
+// MPI stands apart (Foundation only): Open MPI collectives for data-parallel runs.
 import PackageDescription
 
 let package = Package(
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "Sweeps", targets: ["Sweeps"]),
+        .library(name: "MPI", targets: ["MPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +40,7 @@ let package = Package(
         .target(
             name: "Sweeps", dependencies: ["RL", "RunStorage", "Plotting", "Environments", "Experiments"],
             exclude: ["README.md"]),
+        .target(name: "MPI", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .executableTarget(
             name: "rltrain",
             dependencies: [
@@ -47,6 +50,8 @@ let package = Package(
             exclude: ["README.md"]),
         .executableTarget(name: "gemm-benchmark", dependencies: ["Tensor"], path: "Benchmarks/GEMMBenchmark"),
         .executableTarget(name: "env-benchmark", dependencies: ["Environments", "RL"], path: "Benchmarks/EnvBenchmark"),
+        .executableTarget(name: "mpi-benchmark", dependencies: ["MPI"], path: "Benchmarks/MPIBenchmark"),
+        .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], path: "Tests/MPISelfTest"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "NN", "Tensor"]),
@@ -54,6 +59,7 @@ let package = Package(
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Sweeps", "Experiments", "Environments", "Plotting", "RunStorage", "RL", "NN", "Tensor", "rltrain"]),
+        .testTarget(name: "MPITests", dependencies: ["MPI"]),
     ],
     swiftLanguageModes: [.v6]
 )
