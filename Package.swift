@@ -52,13 +52,32 @@ let package = Package(
         .executableTarget(name: "env-benchmark", dependencies: ["Environments", "RL"], path: "Benchmarks/EnvBenchmark"),
         .executableTarget(name: "mpi-benchmark", dependencies: ["MPI"], path: "Benchmarks/MPIBenchmark"),
         .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], path: "Tests/MPISelfTest"),
+        // Tests mirror the sources: one test target per module, one file per concept.
+        // TestSupport and ExperimentsTestSupport hold the helpers several test targets
+        // share; no product depends on them.
+        .target(name: "TestSupport", dependencies: ["RL"], path: "Tests/TestSupport"),  // RL: the fuzzers' RNG
+        .target(
+            name: "ExperimentsTestSupport", dependencies: ["Experiments", "Environments", "RunStorage", "RL"],
+            path: "Tests/ExperimentsTestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "NN", "Tensor"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL", "RunStorage", "NN", "Tensor"]),
+        .testTarget(name: "RunStorageTests", dependencies: ["RunStorage", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "RL", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL", "TestSupport"]),
         .testTarget(
             name: "ExperimentsTests",
-            dependencies: ["Sweeps", "Experiments", "Environments", "Plotting", "RunStorage", "RL", "NN", "Tensor", "rltrain"]),
+            dependencies: [
+                "Experiments", "Environments", "RunStorage", "RL", "NN", "TestSupport", "ExperimentsTestSupport",
+            ]),
+        .testTarget(
+            name: "SweepsTests",
+            dependencies: ["Sweeps", "Experiments", "Environments", "Plotting", "RunStorage", "TestSupport", "ExperimentsTestSupport"]),
+        .testTarget(
+            name: "rltrainTests",
+            dependencies: [
+                "rltrain", "Experiments", "Environments", "RunStorage", "RL", "TestSupport", "ExperimentsTestSupport",
+            ]),
         .testTarget(name: "MPITests", dependencies: ["MPI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 import RL
 import Environments
+import TestSupport
+import ExperimentsTestSupport
 @testable import Experiments
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 /// Issue #7, item 2: a run stopped after k updates and resumed ends with the
 /// same progress.csv (wall-clock columns aside) and the same checkpoint as a

@@ -1,9 +1,6 @@
 import Foundation
 import XCTest
-@testable import Experiments
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 final class BinaryCodingTests: XCTestCase {
     func testRoundTripIsBitExact() throws {

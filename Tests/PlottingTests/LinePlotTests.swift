@@ -1,15 +1,10 @@
 import Foundation
 import XCTest
-@testable import Experiments
-@testable import RunStorage
+import TestSupport
 @testable import Plotting
-@testable import Sweeps
 
-final class PlotTests: XCTestCase {
-    private func curve(_ n: Int, _ f: (Double) -> Double) -> [(x: Double, y: Double)] {
-        (1...n).map { i in (x: Double(i) * 2048, y: f(Double(i))) }
-    }
-
+/// LinePlot's SVG: series, bands, markers, reference lines, log scales, edge cases.
+final class LinePlotTests: XCTestCase {
     func testLearningCurvesWithBandsAndThreshold() {
         let plot = LinePlot(
             title: "fourrooms <PPO> & \"friends\"", xLabel: "env steps", yLabel: "success rate",
@@ -82,59 +77,5 @@ final class PlotTests: XCTestCase {
         }
         let single = SVGElements.parse(cases[2].svg())
         XCTAssertEqual(single.count("circle", class: "marker"), 1, "a lone point is still visible")
-    }
-
-    func testFigureSmallMultiples() {
-        let left = LinePlot(title: "return", xLabel: "env steps", yLabel: "return",
-                            series: [.init(name: "a", points: curve(5) { $0 })])
-        let right = LinePlot(title: "success", xLabel: "env steps", yLabel: "success",
-                             series: [.init(name: "a", points: curve(5) { $0 / 5 }), .init(name: "b", points: curve(5) { $0 / 6 })],
-                             referenceLines: [.init(y: 0.95)])
-        let svg = Figure(title: "fourrooms", panels: [left, right]).svg()
-        let parsed = SVGElements.parse(svg)
-        XCTAssertEqual(parsed.count("g", class: "panel"), 2)
-        XCTAssertEqual(parsed.count("path", class: "series"), 3)
-        XCTAssertEqual(parsed.elements.first?.attributes["width"], "1120")
-        let clipIDs = Set(parsed.elements.filter { $0.name == "clipPath" }.compactMap { $0.attributes["id"] })
-        XCTAssertEqual(clipIDs.count, 2, "clip ids must be unique per panel")
-        let grid = Figure(panels: [left, right, left, right], columns: 2).svg()
-        XCTAssertEqual(SVGElements.parse(grid).elements.first?.attributes["height"], "720")
-    }
-
-    func testLinearTicksAreNice() {
-        let axis = PlotAxis.make(values: [0.03, 0.91], scale: .linear, fixed: nil)
-        XCTAssertEqual(axis.lower, 0)
-        XCTAssertEqual(axis.upper, 1, accuracy: 1e-12)
-        XCTAssertEqual(axis.major.map(axis.label), ["0", "0.2", "0.4", "0.6", "0.8", "1"])
-        let steps = PlotAxis.make(values: [0, 1_000_000], scale: .linear, fixed: nil)
-        XCTAssertEqual(steps.major.map(steps.label), ["0", "200k", "400k", "600k", "800k", "1M"])
-        let fine = PlotAxis.make(values: [0, 2_500_000], scale: .linear, fixed: nil)
-        XCTAssertEqual(fine.major.map(fine.label), ["0", "500k", "1M", "1.5M", "2M", "2.5M"])
-        XCTAssertEqual(PlotAxis.niceStep(0.13), 0.1)
-        XCTAssertEqual(PlotAxis.niceStep(0.216), 0.2)
-        XCTAssertEqual(PlotAxis.niceStep(3), 5)
-        XCTAssertEqual(PlotAxis.niceStep(7), 10)
-    }
-
-    func testLogTicksAreDecades() {
-        let axis = PlotAxis.make(values: [300, 2e6], scale: .log10, fixed: nil)
-        XCTAssertEqual(axis.lower, 100)
-        XCTAssertEqual(axis.upper, 1e7)
-        XCTAssertEqual(axis.major.map(axis.label), ["100", "1k", "10k", "100k", "1M", "10M"])
-        XCTAssertEqual(axis.minor.count, 8 * 5)
-        let wide = PlotAxis.make(values: [1e-3, 1e15], scale: .log10, fixed: nil)
-        XCTAssertLessThanOrEqual(wide.major.count, 10)
-        XCTAssertTrue(wide.minor.isEmpty)
-    }
-
-    func testCompactLabels() {
-        XCTAssertEqual(TickLabel.format(1e9, step: 1e9), "1e9")
-        XCTAssertEqual(TickLabel.format(2.5e10, step: 5e9), "2.5e10")
-        XCTAssertEqual(TickLabel.format(1e-4, step: 1e-4), "1e-4")
-        XCTAssertEqual(TickLabel.format(10_000, step: 10_000), "10k")
-        XCTAssertEqual(TickLabel.format(-1500, step: 500), "-1.5k")
-        XCTAssertEqual(TickLabel.format(0.05, step: 0.05), "0.05")
-        XCTAssertEqual(TickLabel.format(0.30000000000000004, step: 0.1), "0.3")
-        XCTAssertEqual(TickLabel.format(999.5, step: 0.5), "999.5")
     }
 }

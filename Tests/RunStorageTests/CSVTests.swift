@@ -1,9 +1,7 @@
 import Foundation
 import XCTest
-@testable import Experiments
+import TestSupport
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 final class CSVTests: XCTestCase {
     let columns = ["update", "env_steps", "episodic_return_mean", "note"]

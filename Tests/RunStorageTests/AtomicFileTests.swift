@@ -1,9 +1,7 @@
 import Foundation
 import XCTest
-@testable import Experiments
+import TestSupport
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 final class AtomicFileTests: XCTestCase {
     func testWritesContentAndLeavesNoTemporaryFiles() throws {

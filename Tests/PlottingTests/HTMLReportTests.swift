@@ -3,10 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
-@testable import Experiments
-@testable import RunStorage
+import TestSupport
 @testable import Plotting
-@testable import Sweeps
 
 final class HTMLReportTests: XCTestCase {
     func testWritesSelfContainedPage() throws {

@@ -1,10 +1,7 @@
 import Foundation
 import XCTest
 import RL
-@testable import Experiments
-@testable import RunStorage
 @testable import Plotting
-@testable import Sweeps
 
 final class FitTests: XCTestCase {
     /// Standard normal draws (Box–Muller) from the project's seeded RNG.

@@ -1,12 +1,12 @@
 import Environments
-@testable import Experiments
+import Experiments
 
 /// The two environments the tests run, by name, and typed access to a
 /// config's settings for them.
-enum TestEnvironment: String, CaseIterable {
+public enum TestEnvironment: String, CaseIterable, Sendable {
     case gridworld, arithmetic
 
-    var type: any EnvironmentSettings.Type {
+    public var type: any EnvironmentSettings.Type {
         switch self {
         case .gridworld: GridworldSettings.self
         case .arithmetic: ArithmeticSettings.self
@@ -15,22 +15,22 @@ enum TestEnvironment: String, CaseIterable {
 }
 
 extension RunConfig {
-    static func defaults(for environment: TestEnvironment) -> RunConfig { defaults(for: environment.type) }
+    public static func defaults(for environment: TestEnvironment) -> RunConfig { defaults(for: environment.type) }
 
     /// The settings of a gridworld config; on another config, setting them
     /// does nothing (as when every config held every environment's settings).
-    var gridworld: GridworldSettings {
+    public var gridworld: GridworldSettings {
         get { environment as? GridworldSettings ?? GridworldSettings() }
         set { if environment is GridworldSettings { environment = newValue } }
     }
 
     /// The settings of an arithmetic config; on another config, setting
     /// them does nothing.
-    var arithmetic: ArithmeticSettings {
+    public var arithmetic: ArithmeticSettings {
         get { environment as? ArithmeticSettings ?? ArithmeticSettings() }
         set { if environment is ArithmeticSettings { environment = newValue } }
     }
 
     /// The gridworld's map (tests only run it on gridworld configs).
-    func gridMap() throws -> GridMap { try gridworld.gridMap() }
+    public func gridMap() throws -> GridMap { try gridworld.gridMap() }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Experiments
+import TestSupport
 @testable import RunStorage
 @testable import Plotting
 @testable import Sweeps

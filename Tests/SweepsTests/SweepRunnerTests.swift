@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Experiments
 @testable import RunStorage
-@testable import Plotting
 @testable import Sweeps
 
 final class SweepRunnerTests: XCTestCase {
