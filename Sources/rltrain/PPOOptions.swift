@@ -79,8 +79,9 @@ struct PPOOptions: ParsableArguments {
 struct LayerWidths: ExpressibleByArgument {
     let widths: [Int]
     init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-        widths = parts.map { $0! }
+        let texts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let parts = texts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.count == texts.count else { return nil }
+        widths = parts
     }
 }
