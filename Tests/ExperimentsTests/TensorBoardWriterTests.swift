@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import RunStorage
+@testable import Experiments
 
 final class TensorBoardWriterTests: XCTestCase {
     // MARK: CRC-32C
@@ -211,7 +212,7 @@ final class TensorBoardWriterTests: XCTestCase {
     // MARK: Tags
 
     func testTagsForProgressColumns() {
-        let columns = ProgressColumns.all(for: .gridworld)
+        let columns = ProgressColumns.all(for: TestEnvironment.gridworld.type)
         let tags = Dictionary(uniqueKeysWithValues: TensorBoardTags.tags(for: columns).map { ($0.column, $0.tag) })
         XCTAssertNil(tags["env_steps"], "the step is not a scalar")
         XCTAssertEqual(tags.count, columns.count - 1)
@@ -249,7 +250,7 @@ final class TensorBoardWriterTests: XCTestCase {
     func testTensorBoardReadsRunWithoutDuplicateSteps() throws {
         let python = try tensorBoardPython()
         let dir = try TemporaryDirectory()
-        let columns = ProgressColumns.all(for: .gridworld)
+        let columns = ProgressColumns.all(for: TestEnvironment.gridworld.type)
         let tags = TensorBoardTags.tags(for: columns)
         func row(_ update: Int, attempt: Double) -> [String: CSVField] {
             [
