@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Layers, top to bottom, each importing only those below it:
-// rltrain (CLI) → Experiments → Environments → RL → NN → Tensor.
+// rltrain (CLI) → Experiments → Environments → RL → NN → Tensor (→ CTensorKernels, C).
 import PackageDescription
 
 let package = Package(
@@ -18,7 +18,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "Tensor", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // SGEMM kernels for AVX2+FMA and AVX-512, compiled per function for
+        // their instruction set and chosen at run time (see its header).
+        .target(name: "CTensorKernels"),
+        .target(
+            name: "Tensor", dependencies: ["CTensorKernels"], exclude: ["README.md"],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
         .target(name: "RL", dependencies: ["Tensor", "NN"], exclude: ["README.md"]),
         .target(
