@@ -98,40 +98,45 @@ func measure(_ blas: BLAS, _ shape: Shape) -> Double {
     return rates[rates.count / 2]
 }
 
-// Single-threaded backends first, the 2-thread run last: after a 2-thread call
-// OpenBLAS's idle worker spins (sched_yield) for a while and would steal the
-// second core from whatever is measured next.
+// Single-threaded backends first, interleaved shape by shape so that a change
+// in the machine's load hits all of them alike; the 2-thread runs last: after
+// a 2-thread call OpenBLAS's idle worker spins (sched_yield) for a while and
+// would steal the second core from whatever is measured next.
 var backends: [(label: String, blas: BLAS, threads: Int)] = []
 var openBLAS: BLAS?
 do {
     openBLAS = try BLAS.openBLAS()
-    if !tsv { print("OpenBLAS: \(openBLAS!.version)") }
+    print("\(tsv ? "# " : "")OpenBLAS: \(openBLAS!.version)")
 } catch {
-    if !tsv { print("OpenBLAS not available: \(error)") }
+    print("\(tsv ? "# " : "")OpenBLAS not available: \(error)")
 }
 if let openBLAS { backends.append(("openblas-1t", openBLAS, 1)) }
 let best = BLAS.Kernel.best
 for kernel in BLAS.Kernel.available.reversed() {
     guard let blas = try? BLAS.builtIn(kernel: kernel) else { continue }
-    backends.append((kernel == best ? "builtin" : "builtin-\(kernel.rawValue)", blas, 1))
+    let label = kernel == best ? "builtin" : "builtin-\(kernel.rawValue)"
+    backends.append((label, blas, 1))
+    print("\(tsv ? "# " : "")\(label): \(blas.version)")
 }
 if let openBLAS { backends.append(("openblas-2t", openBLAS, 2)) }
 if let onlyBackend { backends = backends.filter { $0.label == onlyBackend } }
 let selectedShapes = shapes.filter { shape in onlyShape.map { shape.name.hasPrefix($0) } ?? true }
 
 var rates = [[Double]](repeating: [Double](repeating: 0, count: backends.count), count: selectedShapes.count)
-for (b, backend) in backends.enumerated() {
-    backend.blas.setThreadCount(backend.threads)
-    for (s, shape) in selectedShapes.enumerated() {
-        rates[s][b] = measure(backend.blas, shape)
-        if tsv { print("\(shape.name)\t\(backend.label)\t\(String(format: "%.2f", rates[s][b]))") }
-    }
-    backend.blas.setThreadCount(1)
+@MainActor func record(_ s: Int, _ b: Int) {
+    rates[s][b] = measure(backends[b].blas, selectedShapes[s])
+    if tsv { print("\(selectedShapes[s].name)\t\(backends[b].label)\t\(String(format: "%.2f", rates[s][b]))") }
+}
+let singleThreaded = backends.indices.filter { backends[$0].threads == 1 }
+for s in selectedShapes.indices {
+    for b in singleThreaded { record(s, b) }
+}
+for b in backends.indices where backends[b].threads > 1 {
+    backends[b].blas.setThreadCount(backends[b].threads)
+    for s in selectedShapes.indices { record(s, b) }
+    backends[b].blas.setThreadCount(1)
 }
 if !tsv {
-    for backend in backends where backend.label.hasPrefix("builtin") {
-        print("\(backend.label): \(backend.blas.version)")
-    }
     print("")
     print("| shape (M×K·K×N) | " + backends.map { $0.label }.joined(separator: " | ") + " |")
     print("|---|" + backends.map { _ in "---:" }.joined(separator: "|") + "|")

@@ -12,6 +12,9 @@
 //   V_ZERO(), V_SET1(x), V_BCAST(p), V_LOAD(p), V_STORE(p, v), V_FMA(a, b, acc)
 //   V_LOAD_N(p, n), V_STORE_N(p, v, n)   the first n < VL lanes; the rest of a
 //                                        load is zero, of a store untouched
+// Optional: NARROW_MAX_N, with FN(narrow_scratch)(k) and FN(sgemm_narrow)(…),
+// a separate path for products with at most that many columns and A
+// untransposed.
 //
 // Layout of the work (Goto/BLIS blocking, in row-major terms):
 // - The register tile is MR rows × NR columns of C, NR/VL vectors per row.
@@ -123,14 +126,12 @@ static CTK_TARGET void FN(tile)(
 CTK_INLINE CTK_TARGET void FN(pack_a_transposed)(
     const float *a, ptrdiff_t lda, ptrdiff_t i0, int rows, ptrdiff_t k0, ptrdiff_t kc, float *dst)
 {
+    // One masked vector load and store per k step (MR < VL). Written
+    // element by element, the compiler kept it scalar (src and dst might
+    // alias) and packing took as long as the multiplication.
+    _Static_assert(MR < VL, "a panel's k step must fit one vector");
     const float *src = a + k0 * lda + i0;
-    if (rows == MR) {
-        for (ptrdiff_t p = 0; p < kc; p++, src += lda, dst += MR)
-            for (int r = 0; r < MR; r++) dst[r] = src[r];
-    } else {
-        for (ptrdiff_t p = 0; p < kc; p++, src += lda, dst += MR)
-            for (int r = 0; r < rows; r++) dst[r] = src[r];
-    }
+    for (ptrdiff_t p = 0; p < kc; p++, src += lda, dst += MR) V_STORE_N(dst, V_LOAD_N(src, rows), rows);
 }
 
 // Rows k0..<k0+kc, columns j0..<j0+cols of op(B) into one NR-column panel,
@@ -186,7 +187,11 @@ static ptrdiff_t FN(scratch_count)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k)
     (void)m;
     ptrdiff_t kc = FN(kc_tile)(k);
     ptrdiff_t a_count = (MR * kc + 15) / 16 * 16;
-    return a_count + kc * FN(nc_tile)(n);
+    ptrdiff_t count = a_count + kc * FN(nc_tile)(n);
+#ifdef NARROW_MAX_N
+    if (n <= NARROW_MAX_N && FN(narrow_scratch)(k) > count) count = FN(narrow_scratch)(k);
+#endif
+    return count;
 }
 
 static CTK_TARGET void FN(sgemm)(
@@ -194,6 +199,12 @@ static CTK_TARGET void FN(sgemm)(
     float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
     float beta, float *c, ptrdiff_t ldc, float *scratch)
 {
+#ifdef NARROW_MAX_N
+    if (!transpose_a && n <= NARROW_MAX_N) {
+        FN(sgemm_narrow)(transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
+        return;
+    }
+#endif
     const bool direct_b = !transpose_b && m <= DIRECT_B_ROWS;
     const ptrdiff_t kc_tile = FN(kc_tile)(k);
     const ptrdiff_t nc_tile = FN(nc_tile)(n);
@@ -250,3 +261,4 @@ static CTK_TARGET void FN(sgemm)(
 #undef DIRECT_B_ROWS
 #undef CTK_INLINE
 #undef CTK_TILE_CASE
+#undef NARROW_MAX_N

@@ -202,12 +202,15 @@ final class GEMMTests: XCTestCase {
     /// Each transpose combination at the sizes where the C kernels change
     /// path: one row or column either side of a panel edge (6/12 rows,
     /// 8/16/32 columns), of the direct-B limit (12/24 rows), of a k-slice
-    /// (384) and of a column block (512), and PPO's own shapes.
+    /// (384) and of a column block (512), narrow products (n ≤ 4), and
+    /// PPO's own shapes.
     func testBuiltInKernelEdges() {
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (11, 31, 7), (12, 32, 384), (13, 33, 385), (23, 15, 2), (24, 16, 769), (25, 17, 5),
             (6, 8, 9), (7, 9, 383), (5, 7, 1), (49, 64, 100), (8, 64, 507), (30, 513, 3), (2, 1100, 40),
             (64, 64, 1024), (100, 4, 64), (1, 1, 1000),
+            // At most 4 columns: the AVX-512 kernel's narrow path (k in 16-wide steps, rows in 4s).
+            (13, 4, 70), (5, 1, 17), (3, 3, 1000), (4, 2, 16), (1, 4, 15), (7, 4, 33),
         ]
         var random = TestRandom(seed: 5)
         for blas in builtInKernels() {
@@ -296,6 +299,69 @@ final class GEMMTests: XCTestCase {
             ).check(blas)
         }
     }
+
+    /// No kernel reads or writes past the end of A, B or C (vector loads,
+    /// masked edges, the narrow path's rows in fours): each matrix is copied
+    /// to the very end of a mapping whose next page is inaccessible, so an
+    /// overrun crashes the test instead of reading a neighbour's memory.
+    func testNoAccessPastTheMatrices() throws {
+        #if canImport(Glibc)
+        var random = TestRandom(seed: 6)
+        let reference = try BLAS.builtIn(kernel: .portable)
+        for blas in builtInKernels() {
+            for (m, n, k) in [(1, 1, 1), (5, 3, 15), (13, 4, 17), (3, 33, 385), (25, 17, 40), (7, 64, 33)] {
+                for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+                    let problem = GEMMCase(
+                        m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 0.5,
+                        padding: 0, random: &random)
+                    var expected = problem.c
+                    problem.a.withUnsafeBufferPointer { a in
+                        problem.b.withUnsafeBufferPointer { b in
+                            reference.gemm(
+                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                a: a.baseAddress!, lda: problem.lda, b: b.baseAddress!, ldb: problem.ldb,
+                                beta: 0.5, c: &expected, ldc: problem.ldc)
+                        }
+                    }
+                    let got = try withGuarded(problem.a) { a in
+                        try withGuarded(problem.b) { b in
+                            try withGuarded(problem.c) { c in
+                                blas.gemm(
+                                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                    a: a, lda: problem.lda, b: b, ldb: problem.ldb, beta: 0.5, c: c,
+                                    ldc: problem.ldc)
+                                return Array(UnsafeBufferPointer(start: c, count: problem.c.count))
+                            }
+                        }
+                    }
+                    for (x, y) in zip(got, expected) {
+                        XCTAssertEqual(x, y, accuracy: 1e-4 * Float(k), "\(blas.version) \(problem)")
+                    }
+                }
+            }
+        }
+        #else
+        throw XCTSkip("needs mmap/mprotect from Glibc")
+        #endif
+    }
+
+    #if canImport(Glibc)
+    /// Runs `body` on a copy of `values` that ends exactly where an
+    /// inaccessible page begins.
+    func withGuarded<R>(_ values: [Float], _ body: (UnsafeMutablePointer<Float>) throws -> R) throws -> R {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let bytes = values.count * MemoryLayout<Float>.stride
+        let dataPages = (bytes + page - 1) / page
+        guard let base = mmap(nil, (dataPages + 1) * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            base != MAP_FAILED
+        else { throw XCTSkip("mmap failed") }
+        defer { munmap(base, (dataPages + 1) * page) }
+        XCTAssertEqual(mprotect(base + dataPages * page, page, PROT_NONE), 0)
+        let start = (base + dataPages * page - bytes).bindMemory(to: Float.self, capacity: values.count)
+        start.update(from: values, count: values.count)
+        return try body(start)
+    }
+    #endif
 
     /// Rollout workers call GEMM from several threads at once: each call must
     /// be independent (the built-in kernels pack into per-thread buffers;
