@@ -40,9 +40,10 @@ for line in open(sys.argv[1]):
             notes.append(line)
         continue
     shape, backend, rate = line.split("\t")
-    if shape not in order:
-        order.append(shape)
     rows.setdefault(shape, {}).setdefault(backend, []).append(float(rate))
+    if shape not in order and not backend.startswith("numpy"):
+        order.append(shape)  # the Swift benchmark's order
+order += [s for s in rows if s not in order]
 med = {s: {b: statistics.median(v) for b, v in d.items()} for s, d in rows.items()}
 def fmt(x, digits=1): return "n/a" if x is None else f"{x:.{digits}f}"
 def ratio(x, y): return x / y if x and y else None
