@@ -9,7 +9,8 @@
 //   VEC, VL              the vector type and its length in floats
 //   MR                   rows of the register tile; its columns are NR = 2·VL
 //   KC_MAX, NC_MAX       cache blocking: k-slice depth, column-block width
-//   V_ZERO(), V_SET1(x), V_BCAST(p), V_LOAD(p), V_STORE(p, v), V_FMA(a, b, acc)
+//   V_ZERO(), V_SET1(x), V_BCAST(p), V_LOAD(p), V_STORE(p, v), V_MUL(a, b),
+//   V_FMA(a, b, acc) = a·b + acc
 //   V_LOAD_N(p, n), V_STORE_N(p, v, n)   the first n < VL lanes; the rest of a
 //                                        load is zero, of a store untouched
 // Optional: NARROW_MAX_N, with FN(narrow_scratch)(k) and FN(sgemm_narrow)(…),
@@ -22,17 +23,18 @@
 //   broadcasts MR values of A from memory; every multiply is an FMA.
 // - A is read in place when it is untransposed (its rows are contiguous in k,
 //   so the kernel broadcasts from MR row pointers), and packed k-major (MR
-//   contiguous floats per k step) when it is transposed, since then one k
-//   step of a panel is a short contiguous run of A but successive steps are
-//   lda apart, which in L1 is one set per step.
+//   contiguous floats per k step) when it is transposed: then one k step of
+//   a panel is a short contiguous run of A but successive steps are lda
+//   apart (in one L1 set when lda is a multiple of 1024), and packing is one
+//   masked vector copy per step.
 // - B is packed once per (k-slice × column block) into NR-column panels, zero
 //   padded at the right edge, so the kernel reads it sequentially whatever B's
 //   transpose and stride. With few rows (rollout inference, m ≤ DIRECT_B_ROWS)
 //   an untransposed B is read in place instead: it would serve only one or
 //   two row panels, so packing it would cost as much as using it.
 // - The last column panel uses a one-vector-wide kernel when at most VL
-//   columns remain (n = 4 heads would otherwise compute 8× zeros), and C's
-//   partial vectors are written with masked stores.
+//   columns remain (a two-vector tile would compute mostly zeros there), and
+//   C's partial vectors are written with masked stores.
 
 #define NR (2 * VL)
 #define DIRECT_B_ROWS (2 * MR)
