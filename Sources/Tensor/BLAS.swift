@@ -12,11 +12,14 @@ import Foundation
 /// else built-in") and, for the built-in GEMM, `RLTRAIN_GEMM_KERNEL`
 /// (`portable`, `avx2`, `avx512`, or unset for the fastest the CPU runs).
 ///
-/// OpenBLAS threads: loading OpenBLAS sets its thread count to **1**, so that
-/// GEMMs issued from rollout workers never oversubscribe the cores. Callers
-/// that own the whole machine for a while (the PPO update phase) raise it with
-/// `setThreadCount(_:)` and lower it again afterwards. The thread count is a
-/// process-wide setting of the OpenBLAS library, not of this value.
+/// OpenBLAS threads: loading OpenBLAS sets its thread count to **1** and rltrain
+/// keeps it there: the parallelism comes from the callers — rollout workers,
+/// and the actor and critic updated side by side — and a multi-threaded
+/// OpenBLAS call leaves worker threads spinning on cores those callers need.
+/// `setThreadCount(_:)` exists for programs that own the machine otherwise;
+/// the count is a process-wide setting of the OpenBLAS library, not of this value.
+/// The backend itself is process-wide too: every `Tensor` operation uses
+/// `BLAS.shared`, so there is no backend to pass around.
 public struct BLAS: Sendable {
     public enum Backend: String, Sendable, CaseIterable, Codable {
         case openblas, swift
