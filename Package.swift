@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // Layers, top to bottom, each importing only those below it:
 //   rltrain (CLI) → Sweeps → Experiments → Environments
-//   Environments → RL → NN → Tensor, and Environments → Plotting → RunStorage
+//   Environments → RL → NN → Tensor (→ CTensorKernels, C), and Environments → Plotting → RunStorage
 // (RunStorage and Plotting need Foundation only: files, CSVs, checkpoints,
 // SVG figures and fits, below everything that trains).
 // MPI stands apart (Foundation only): Open MPI collectives for data-parallel runs.
@@ -26,7 +26,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "Tensor", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // SGEMM kernels for AVX2+FMA and AVX-512, compiled per function for
+        // their instruction set and chosen at run time (see its header).
+        .target(name: "CTensorKernels"),
+        .target(
+            name: "Tensor", dependencies: ["CTensorKernels"], exclude: ["README.md"],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
         .target(name: "RL", dependencies: ["Tensor", "NN"], exclude: ["README.md"]),
         .target(name: "RunStorage", exclude: ["README.md"]),

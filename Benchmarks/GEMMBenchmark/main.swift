@@ -1,13 +1,15 @@
-// GEMM throughput of the two Tensor backends at the shapes PPO uses.
+// GEMM throughput of the Tensor backends at the shapes PPO uses: OpenBLAS,
+// the built-in GEMM with the fastest kernel this CPU runs ("builtin"), and the
+// built-in GEMM's other kernels ("builtin-avx2", "builtin-portable").
 //
 //   swift run -c release gemm-benchmark            # markdown table
 //   swift run -c release gemm-benchmark --tsv      # shape<TAB>backend<TAB>GFLOP/s (for Benchmarks/gemm.sh)
 //   swift run -c release gemm-benchmark --quick    # fewer repetitions
-//   swift run -c release gemm-benchmark --only swift --shape 8x507   # filter (for profiling)
+//   swift run -c release gemm-benchmark --only builtin --shape 8x507   # filter (for profiling)
 //
 // Each figure is the median over several timed samples; a sample repeats the
 // call enough times to last about 20 ms. OpenBLAS runs on 1 thread (its
-// default after loading) and, as an extra row, on 2 threads.
+// default after loading) and, as an extra column, on 2 threads.
 import Foundation
 import Tensor
 
@@ -15,14 +17,22 @@ struct Shape {
     let name: String
     let m: Int, k: Int, n: Int
     let transposeA: Bool
+    var transposeB = false
     var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
+// PPO's layers: 507 inputs (arithmetic observations), 64 hidden, 4 actions;
+// minibatches of 1024, rollout inference on 8 environments. (A^T) is a weight
+// gradient xᵀ·dy, (B^T) an input gradient dy·Wᵀ.
 let shapes = [
     Shape(name: "1024x507*507x64", m: 1024, k: 507, n: 64, transposeA: false),
     Shape(name: "1024x64*64x64", m: 1024, k: 64, n: 64, transposeA: false),
     Shape(name: "64x1024*1024x64 (A^T)", m: 64, k: 1024, n: 64, transposeA: true),
+    Shape(name: "507x1024*1024x64 (A^T)", m: 507, k: 1024, n: 64, transposeA: true),
+    Shape(name: "1024x64*64x64 (B^T)", m: 1024, k: 64, n: 64, transposeA: false, transposeB: true),
     Shape(name: "8x507*507x64", m: 8, k: 507, n: 64, transposeA: false),
+    Shape(name: "256x192*192x64", m: 256, k: 192, n: 64, transposeA: false),
+    Shape(name: "256x64*64x4", m: 256, k: 64, n: 4, transposeA: false),
     Shape(name: "1024x1024*1024x1024", m: 1024, k: 1024, n: 1024, transposeA: false),
 ]
 
@@ -55,13 +65,14 @@ func measure(_ blas: BLAS, _ shape: Shape) -> Double {
     let b = (0..<(shape.k * shape.n)).map { _ in random() }
     var c = [Float](repeating: 0, count: shape.m * shape.n)
     let lda = shape.transposeA ? shape.m : shape.k
+    let ldb = shape.transposeB ? shape.k : shape.n
     func call() {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
                     blas.gemm(
-                        transposeA: shape.transposeA, transposeB: false, m: shape.m, n: shape.n, k: shape.k,
-                        alpha: 1, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: shape.n,
+                        transposeA: shape.transposeA, transposeB: shape.transposeB, m: shape.m, n: shape.n,
+                        k: shape.k, alpha: 1, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
                         beta: 0, c: c.baseAddress!, ldc: shape.n)
                 }
             }
@@ -87,34 +98,45 @@ func measure(_ blas: BLAS, _ shape: Shape) -> Double {
     return rates[rates.count / 2]
 }
 
-// Single-threaded backends first, the 2-thread run last: after a 2-thread call
-// OpenBLAS's idle worker spins (sched_yield) for a while and would steal the
-// second core from whatever is measured next.
+// Single-threaded backends first, interleaved shape by shape so that a change
+// in the machine's load hits all of them alike; the 2-thread runs last: after
+// a 2-thread call OpenBLAS's idle worker spins (sched_yield) for a while and
+// would steal the second core from whatever is measured next.
 var backends: [(label: String, blas: BLAS, threads: Int)] = []
 var openBLAS: BLAS?
 do {
     openBLAS = try BLAS.openBLAS()
-    if !tsv { print("OpenBLAS: \(openBLAS!.version)") }
+    print("\(tsv ? "# " : "")OpenBLAS: \(openBLAS!.version)")
 } catch {
-    if !tsv { print("OpenBLAS not available: \(error)") }
+    print("\(tsv ? "# " : "")OpenBLAS not available: \(error)")
 }
 if let openBLAS { backends.append(("openblas-1t", openBLAS, 1)) }
-backends.append(("swift", BLAS.swift, 1))
+let best = BLAS.Kernel.best
+for kernel in BLAS.Kernel.available.reversed() {
+    guard let blas = try? BLAS.builtIn(kernel: kernel) else { continue }
+    let label = kernel == best ? "builtin" : "builtin-\(kernel.rawValue)"
+    backends.append((label, blas, 1))
+    print("\(tsv ? "# " : "")\(label): \(blas.version)")
+}
 if let openBLAS { backends.append(("openblas-2t", openBLAS, 2)) }
-if let onlyBackend { backends = backends.filter { $0.label.hasPrefix(onlyBackend) } }
+if let onlyBackend { backends = backends.filter { $0.label == onlyBackend } }
 let selectedShapes = shapes.filter { shape in onlyShape.map { shape.name.hasPrefix($0) } ?? true }
 
 var rates = [[Double]](repeating: [Double](repeating: 0, count: backends.count), count: selectedShapes.count)
-for (b, backend) in backends.enumerated() {
-    backend.blas.setThreadCount(backend.threads)
-    for (s, shape) in selectedShapes.enumerated() {
-        rates[s][b] = measure(backend.blas, shape)
-        if tsv { print("\(shape.name)\t\(backend.label)\t\(String(format: "%.2f", rates[s][b]))") }
-    }
-    backend.blas.setThreadCount(1)
+@MainActor func record(_ s: Int, _ b: Int) {
+    rates[s][b] = measure(backends[b].blas, selectedShapes[s])
+    if tsv { print("\(selectedShapes[s].name)\t\(backends[b].label)\t\(String(format: "%.2f", rates[s][b]))") }
+}
+let singleThreaded = backends.indices.filter { backends[$0].threads == 1 }
+for s in selectedShapes.indices {
+    for b in singleThreaded { record(s, b) }
+}
+for b in backends.indices where backends[b].threads > 1 {
+    backends[b].blas.setThreadCount(backends[b].threads)
+    for s in selectedShapes.indices { record(s, b) }
+    backends[b].blas.setThreadCount(1)
 }
 if !tsv {
-    print("Swift: \(BLAS.swift.version)")
     print("")
     print("| shape (M×K·K×N) | " + backends.map { $0.label }.joined(separator: " | ") + " |")
     print("|---|" + backends.map { _ in "---:" }.joined(separator: "|") + "|")

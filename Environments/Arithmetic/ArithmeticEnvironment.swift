@@ -191,12 +191,16 @@ public struct ArithmeticEnvironment: Environment {
             }
         }
         let thinkTokens = thinkTokensPerColumn.reduce(0, +)
+        let success = isDone && correct == columns
         return EpisodeSummary(
             episodicReturn: episodeReturn,
             length: cursor + thinkTokens,
-            success: isDone && correct == columns,
+            success: success,
             metrics: [
                 "think_tokens": Double(thinkTokens),
+                // Present for right or for wrong answers only, so that a window's
+                // mean of each is over the episodes of that kind.
+                success ? "think_tokens_correct" : "think_tokens_incorrect": Double(thinkTokens),
                 "digits": Double(problem.digits),
                 "carry_columns": Double(carryColumns),
                 "carry_columns_with_thought": Double(carryThought),

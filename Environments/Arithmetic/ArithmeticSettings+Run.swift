@@ -8,7 +8,10 @@ import RunStorage
 /// accuracy as training goes, and the closing summary by length.
 extension ArithmeticSettings {
     public static var progressColumns: [String] {
-        ["accuracy", "digit_accuracy", "think_tokens_mean", "carry_think_rate", "plain_think_rate", "episode_think_tokens"]
+        [
+            "accuracy", "digit_accuracy", "think_tokens_mean", "carry_think_rate", "plain_think_rate", "episode_think_tokens",
+            "episode_think_tokens_correct", "episode_think_tokens_incorrect",
+        ]
     }
 
     public static var curvePanels: [CurvePanel] {
@@ -72,7 +75,9 @@ extension ArithmeticSettings {
     /// accuracy every `evalEvery` updates and after the last.
     public func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
         var fields: [String: CSVField] = [
-            "episode_think_tokens": metrics.episodeMetrics["think_tokens"].map(CSVField.double) ?? .missing
+            "episode_think_tokens": metrics.episodeMetrics["think_tokens"].map(CSVField.double) ?? .missing,
+            "episode_think_tokens_correct": CSVField(measured: metrics.episodeMetrics["think_tokens_correct"]),
+            "episode_think_tokens_incorrect": CSVField(measured: metrics.episodeMetrics["think_tokens_incorrect"]),
         ]
         guard metrics.update % evalEvery == 0 || isLast else { return fields }
         fields.merge(accuracyFields(try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits))) { $1 }

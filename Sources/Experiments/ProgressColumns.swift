@@ -16,8 +16,12 @@ public enum ProgressColumns {
     /// reproducible to the bit.
     public static let wallClock: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds"]
 
-    public static func all(for environment: any EnvironmentSettings.Type) -> [String] {
-        common + environment.progressColumns
+    /// What the critic-free algorithms add: the fraction of problems whose
+    /// group carried no signal, and the KL to the reference policy.
+    public static let groupRollout = ["zero_advantage_groups", "kl_to_reference"]
+
+    public static func all(for environment: any EnvironmentSettings.Type, algorithm: PolicyAlgorithmKind = .ppo) -> [String] {
+        common + (algorithm.usesCritic ? [] : groupRollout) + environment.progressColumns
     }
 
     static func row(_ m: UpdateMetrics, wallSeconds: Double, sps: Double) -> [String: CSVField] {
@@ -32,5 +36,10 @@ public enum ProgressColumns {
             "rollout_seconds": .double(m.rolloutSeconds), "update_seconds": .double(m.updateSeconds),
             "update_flops": .double(m.optimisationFlops),
         ]
+    }
+
+    /// The `groupRollout` columns of an update.
+    static func groupRolloutFields(_ m: UpdateMetrics) -> [String: CSVField] {
+        ["zero_advantage_groups": CSVField(measured: m.zeroAdvantageGroups), "kl_to_reference": CSVField(measured: m.klToReference)]
     }
 }

@@ -142,7 +142,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
 
     mutating func run() throws -> TrainingRun.Outcome {
         let console = options.console
-        let columns = ProgressColumns.all(for: S.self)
+        let columns = ProgressColumns.all(for: S.self, algorithm: config.ppo.algorithm)
         if trainer.isFinished {
             console.line("\(directory.path) has already finished all \(config.ppo.numUpdates) updates; nothing to do")
             return .alreadyFinished
@@ -175,11 +175,15 @@ struct TrainingLoop<S: EnvironmentSettings> {
         let reportEvery = max(1, config.ppo.numUpdates / 20)
         while !trainer.isFinished {
             let before = clock.now
+            let stepsBefore = trainer.envSteps
             let metrics = try trainer.update()
             let seconds = (clock.now - before).seconds
+            // numEnvs × numSteps, or a few more when whole episodes were collected.
+            let steps = Double(metrics.envSteps - stepsBefore)
             updateSeconds.append(seconds)
             let wallSeconds = wallSecondsBefore + (clock.now - loopStarted).seconds
-            var row = ProgressColumns.row(metrics, wallSeconds: wallSeconds, sps: Double(config.ppo.batchSize) / seconds)
+            var row = ProgressColumns.row(metrics, wallSeconds: wallSeconds, sps: steps / seconds)
+            if !config.ppo.algorithm.usesCritic { row.merge(ProgressColumns.groupRolloutFields(metrics)) { $1 } }
             let isLast = trainer.isFinished
             row.merge(try settings.progressFields(trainer, metrics, isLast: isLast, run: context)) { $1 }
             try csv.append(row)
@@ -188,7 +192,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
             let line = String(
                 format: "update %d/%d │ %@ steps │ %@ steps/s │ %@ │ ETA %@",
                 metrics.update, config.ppo.numUpdates, Console.count(metrics.envSteps),
-                Console.count(Int(Double(config.ppo.batchSize) / seconds)),
+                Console.count(Int(steps / seconds)),
                 settings.status(metrics, row), Console.duration(remaining))
             console.status(line, persist: metrics.update % reportEvery == 0 || isLast)
 

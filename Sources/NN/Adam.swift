@@ -101,8 +101,8 @@ public struct Adam: Sendable, Codable, Equatable {
     }
 
     /// The element-wise update, eight lanes at a time (the scalar loop did
-    /// not vectorise and profiled at 15% of a fourrooms run); each element
-    /// gets exactly the arithmetic of the scalar tail, so results do not
+    /// not vectorise and profiled at 15% of a 13×13 map's run); each element
+    /// gets exactly the operations of the scalar tail, so results do not
     /// depend on where the SIMD part ends.
     @inline(__always)
     static func step(

@@ -42,8 +42,10 @@ public struct Linear: Sendable, Codable, Equatable {
     public mutating func backward(_ x: Tensor, outputGradient dy: Tensor, inputGradient dx: inout Tensor?) {
         Tensor.matmul(x, dy, transposeA: true, into: &weight.gradient, beta: 1)
         dy.sumRows(accumulatingInto: &bias.gradient)
-        if dx != nil {
-            Tensor.matmul(dy, weight.value, transposeB: true, into: &dx!)
+        if var gradient = dx {
+            dx = nil  // keep the buffer uniquely referenced while it is written
+            Tensor.matmul(dy, weight.value, transposeB: true, into: &gradient)
+            dx = gradient
         }
     }
 

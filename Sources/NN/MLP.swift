@@ -114,8 +114,8 @@ public struct MLP: Sendable, Codable, Equatable {
             layers[i].backward(
                 i == 0 ? x : workspace.outputs[i - 1],
                 outputGradient: workspace.gradients[i], inputGradient: &inputGradientOfLayer)
-            if i > 0 {
-                var g = inputGradientOfLayer!
+            if i > 0, var g = inputGradientOfLayer {
+                inputGradientOfLayer = nil  // keep the buffer unique while the derivative is applied
                 activation.backward(&g, output: workspace.outputs[i - 1])
                 workspace.gradients[i - 1] = g
             } else if inputGradient {

@@ -5,7 +5,7 @@ import Environments
 import Experiments
 
 /// Builds a run's configuration from CLI arguments, e.g.
-/// `["--env", "arithmetic", "--total-timesteps", "25000", "--seed", "1"]`.
+/// `["--env", NAME, "--total-timesteps", "25000", "--seed", "1"]`.
 /// The CLI passes its own parser, so sweep files accept exactly its flags
 /// and report bad ones with its messages; tests can pass a small stand-in.
 public typealias SweepConfigBuilder = @Sendable ([String]) throws -> RunConfig

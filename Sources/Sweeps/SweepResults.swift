@@ -79,7 +79,7 @@ public struct SweepResults: Sendable {
         let rank = Dictionary(spec.runs.enumerated().map { ("\($1.point.name)\u{0}\($1.seed)", $0) }, uniquingKeysWith: { a, _ in a })
         let sorted = order.enumerated().sorted { a, b in
             (rank[a.element] ?? Int.max, a.offset) < (rank[b.element] ?? Int.max, b.offset)
-        }.map { byKey[$0.element]! }
+        }.compactMap { byKey[$0.element] }
         return SweepResults(spec: spec, runs: sorted)
     }
 
@@ -109,7 +109,7 @@ public struct SweepResults: Sendable {
     /// The inverse of `progressTable()` / `evaluationTable()`.
     public static func split(spec: SweepSpec, progress: CSVTable, evaluations: CSVTable?) throws -> [SweepRunData] {
         let identity = ["point", "seed"] + spec.axes.map(\.column) + ["batch_size"]
-        func groups(_ table: CSVTable) throws -> (keys: [String], rows: [String: [[String]]], columns: [String]) {
+        func groups(_ table: CSVTable) throws -> (keys: [String], rows: [String: [[String]]], columns: [String], source: String) {
             let indices = try identity.map { name throws(SweepError) -> Int in
                 guard let i = table.columnIndex(name) else { throw SweepError("\(table.source): no column \"\(name)\"; is it from this sweep?") }
                 return i
@@ -121,15 +121,16 @@ public struct SweepResults: Sendable {
                 if rows[key] == nil { keys.append(key) }
                 rows[key, default: []].append(row)
             }
-            return (keys, rows, Array(table.columns.dropFirst(identity.count)))
+            return (keys, rows, Array(table.columns.dropFirst(identity.count)), table.source)
         }
         let p = try groups(progress)
         let e = try evaluations.map(groups)
-        return try p.keys.map { key throws -> SweepRunData in
-            let rows = p.rows[key]!
-            let first = rows[0]
+        return try p.keys.compactMap { key throws -> SweepRunData? in
+            guard let rows = p.rows[key], let first = rows.first else { return nil }
             guard let batch = Int(first[identity.count - 1]) else { throw SweepError("\(progress.source): batch_size \"\(first[identity.count - 1])\" is not an integer") }
-            let evalTable = e.flatMap { e in e.rows[key].map { CSVTable(columns: e.columns, rows: $0.map { Array($0.dropFirst(identity.count)) }, source: evaluations!.source) } }
+            let evalTable = e.flatMap { e in
+                e.rows[key].map { CSVTable(columns: e.columns, rows: $0.map { Array($0.dropFirst(identity.count)) }, source: e.source) }
+            }
             return SweepRunData(
                 point: first[0], seed: first[1], axisValues: Array(first[2..<identity.count - 1]), batchSize: batch,
                 progress: CSVTable(columns: p.columns, rows: rows.map { Array($0.dropFirst(identity.count)) }, source: progress.source),

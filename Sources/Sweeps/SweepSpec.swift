@@ -9,11 +9,11 @@ import Experiments
 ///
 ///     {
 ///       "name": "Doubling training steps",
-///       "base": {"env": "arithmetic", "workers": 2, "eval-problems": 200},
+///       "base": {"env": NAME, "workers": 2, …any training flag…},
 ///       "axes": {"total-timesteps": {"double": 20000, "times": 4}},
 ///       "seeds": [1, 2, 3],
-///       "eval": {"digits": [3, 6], "think-budget": [0, 1], "samples": [1, 4], "problems": 200},
-///       "threshold": {"metric": "accuracy", "value": 0.9}
+///       "eval": {…rltrain eval flags of the environment, each a value or a list…},
+///       "threshold": {"metric": A progress.csv COLUMN, "value": 0.9}
 ///     }
 ///
 /// Flags are the CLI's long names without dashes; values are what the flag
@@ -274,11 +274,12 @@ public struct SweepSpec: Sendable, Equatable {
                 guard let d = Double(n), d != 0 else { throw fail("axis \"\(flag)\": \"double\" must be a non-zero number", p) }
                 return (0..<times).map { (d * pow(2, Double($0))).description }
             case let .string(s):
-                let parts = s.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! > 0 }) else {
+                let texts = s.split(separator: ",", omittingEmptySubsequences: false)
+                let parts = texts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+                guard !parts.isEmpty, parts.count == texts.count else {
                     throw fail("axis \"\(flag)\": \"double\" must be a number or a comma list of positive integers like \"16,16\", got \"\(s)\"", p)
                 }
-                return (0..<times).map { k in parts.map { String($0! << k) }.joined(separator: ",") }
+                return (0..<times).map { k in parts.map { String($0 << k) }.joined(separator: ",") }
             default:
                 throw fail("axis \"\(flag)\": \"double\" must be a number or a comma list like \"16,16\", got \(start.compactText)", p)
             }

@@ -39,7 +39,9 @@ extension SweepResults {
             if groups[run.point] == nil { order.append(run.point) }
             groups[run.point, default: []].append(run)
         }
-        return order.map { ($0, groups[$0]![0].axisValues, groups[$0]!) }
+        return order.compactMap { point in
+            groups[point].flatMap { runs in runs.first.map { (point, $0.axisValues, runs) } }
+        }
     }
 
     /// Final metrics reported in summary.csv (those the runs have).

@@ -2,7 +2,7 @@ import Foundation
 
 /// Floats as their IEEE-754 bit patterns, little-endian: how tensors and
 /// optimiser state are stored in checkpoints — exact to the bit, compact, and
-/// fast to write (JSON text of every weight cost 8% of a gridworld run).
+/// fast to write (JSON text of every weight cost 8% of a training run).
 extension Array where Element == Float {
     public var float32Bits: Data {
         var data = Data(count: count * 4)

@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +38,7 @@ extension BLAS {
         let cblasSgemm: SGEMM
         let setNumThreads: SetNumThreads
         let getNumThreads: GetNumThreads
-        /// "OpenBLAS 0.3.21 DYNAMIC_ARCH … (libopenblas.so.0)".
+        /// "OpenBLAS 0.3.21 DYNAMIC_ARCH … Cooperlake … (libopenblas.so.0; OPENBLAS_CORETYPE=…)".
         let version: String
 
         /// The library from the default search names, loaded once per
@@ -47,9 +48,36 @@ extension BLAS {
             try load(candidates: ["libopenblas.so.0", "libopenblas.so"])
         }
 
+        /// The OPENBLAS_CORETYPE this process set, or nil when it set none
+        /// (the user chose one, or the CPU offers nothing to choose).
+        ///
+        /// Why: Debian's OpenBLAS 0.3.21 (DYNAMIC_ARCH) picks its kernels from
+        /// a table of CPU models, and a CPU newer than the table, such as the
+        /// Xeon (family 6, model 207, AVX-512 with BF16) these benchmarks ran
+        /// on, falls back to "Prescott", SSE3 kernels at about a quarter of
+        /// the speed its own AVX-512 kernels reach (docs/benchmarks/gemm.md).
+        /// OpenBLAS reads OPENBLAS_CORETYPE in its library constructor, i.e.
+        /// inside the first dlopen, so it is set here, before that, to the core
+        /// whose kernels the CPU's features can run (ctk_openblas_core_type:
+        /// the same choice OpenBLAS makes for CPUs it does know). A value the
+        /// user set is never overridden. Evaluated once per process, before
+        /// any worker thread exists that might read the environment.
+        static let chosenCoreType: String? = {
+            guard getenv("OPENBLAS_CORETYPE") == nil, let core = coreTypeForThisCPU else { return nil }
+            guard setenv("OPENBLAS_CORETYPE", core, 0) == 0 else { return nil }
+            return core
+        }()
+
+        /// The OpenBLAS core whose kernels this CPU runs ("Cooperlake",
+        /// "SkylakeX", "Haswell", "Sandybridge"), or nil (no AVX, not x86).
+        static var coreTypeForThisCPU: String? {
+            ctk_openblas_core_type().map { String(cString: $0) }
+        }
+
         /// Opens the first candidate that dlopen accepts and that exports the
         /// needed symbols, then sets OpenBLAS's thread count to 1.
         static func load(candidates: [String]) throws(BLASError) -> OpenBLASLibrary {
+            let coreType = chosenCoreType
             var failures: [String] = []
             for name in candidates {
                 guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
@@ -57,7 +85,7 @@ extension BLAS {
                     continue
                 }
                 do throws(BLASError) {
-                    let library = try OpenBLASLibrary(handle: handle, name: name)
+                    let library = try OpenBLASLibrary(handle: handle, name: name, coreType: coreType)
                     library.setThreadCount(1)
                     return library
                 } catch {
@@ -68,7 +96,7 @@ extension BLAS {
             throw BLASError.openBLASUnavailable(failures.joined(separator: "; "))
         }
 
-        private init(handle: UnsafeMutableRawPointer, name: String) throws(BLASError) {
+        private init(handle: UnsafeMutableRawPointer, name: String, coreType: String?) throws(BLASError) {
             func symbol<F>(_ symbolName: String, as type: F.Type) throws(BLASError) -> F {
                 guard let address = dlsym(handle, symbolName) else {
                     throw BLASError.openBLASUnavailable("\(name) has no symbol \(symbolName)")
@@ -80,7 +108,8 @@ extension BLAS {
             getNumThreads = try symbol("openblas_get_num_threads", as: GetNumThreads.self)
             let getConfig = try symbol("openblas_get_config", as: GetConfig.self)
             let config = getConfig().map { String(cString: $0) } ?? "OpenBLAS (unknown version)"
-            version = "\(config.trimmingCharacters(in: .whitespaces)) (\(name))"
+            let origin = coreType.map { "; OPENBLAS_CORETYPE=\($0) set from the CPU's features" } ?? ""
+            version = "\(config.trimmingCharacters(in: .whitespaces)) (\(name)\(origin))"
         }
 
         func setThreadCount(_ count: Int) {

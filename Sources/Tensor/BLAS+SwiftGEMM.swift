@@ -1,5 +1,7 @@
 extension BLAS {
-    /// The pure-Swift GEMM: a Goto-style blocked kernel.
+    /// The pure-Swift GEMM: a Goto-style blocked kernel, the built-in GEMM's
+    /// `portable` kernel (arm64, and x86-64 CPUs without AVX2+FMA; elsewhere
+    /// the C kernels of BLAS+Kernel.swift run).
     ///
     /// Why it looks the way it does: SwiftPM builds for the baseline x86-64
     /// target (SSE2: 16 registers of 4 floats, two-operand instructions, no

@@ -4,30 +4,41 @@ import Foundation
 ///
 /// Two backends exist: OpenBLAS's `cblas_sgemm`, loaded at run time with
 /// dlopen so that building needs no BLAS at all (BLAS+OpenBLAS.swift), and a
-/// pure-Swift blocked SIMD kernel (BLAS+SwiftGEMM.swift). `BLAS.shared` is
-/// chosen once per process from `RLTRAIN_BLAS` (`openblas`, `swift`, or unset
-/// for "OpenBLAS when it loads, else Swift").
+/// built-in blocked GEMM, named `swift` for the backend it started as, whose
+/// kernel is chosen by CPU: AVX-512 or AVX2+FMA C kernels where the CPU has
+/// them, else the portable Swift SIMD4 kernel (BLAS+Kernel.swift,
+/// BLAS+SwiftGEMM.swift). `BLAS.shared` is chosen once per process from
+/// `RLTRAIN_BLAS` (`openblas`, `swift`, or unset for "OpenBLAS when it loads,
+/// else built-in") and, for the built-in GEMM, `RLTRAIN_GEMM_KERNEL`
+/// (`portable`, `avx2`, `avx512`, or unset for the fastest the CPU runs).
 ///
-/// OpenBLAS threads: loading OpenBLAS sets its thread count to **1**, so that
-/// GEMMs issued from rollout workers never oversubscribe the cores. Callers
-/// that own the whole machine for a while (the PPO update phase) raise it with
-/// `setThreadCount(_:)` and lower it again afterwards. The thread count is a
-/// process-wide setting of the OpenBLAS library, not of this value.
+/// OpenBLAS threads: loading OpenBLAS sets its thread count to **1** and rltrain
+/// keeps it there: the parallelism comes from the callers — rollout workers,
+/// and the actor and critic updated side by side — and a multi-threaded
+/// OpenBLAS call leaves worker threads spinning on cores those callers need.
+/// `setThreadCount(_:)` exists for programs that own the machine otherwise;
+/// the count is a process-wide setting of the OpenBLAS library, not of this value.
+/// The backend itself is process-wide too: every `Tensor` operation uses
+/// `BLAS.shared`, so there is no backend to pass around.
 public struct BLAS: Sendable {
     public enum Backend: String, Sendable, CaseIterable, Codable {
         case openblas, swift
     }
 
     public let backend: Backend
-    /// Human-readable backend and version, e.g. "OpenBLAS 0.3.21 … (libopenblas.so.0)".
+    /// Human-readable backend and version, e.g. "OpenBLAS 0.3.21 … (libopenblas.so.0)"
+    /// or "built-in GEMM (AVX-512F, 12×32 register tile)".
     public let version: String
+    /// The built-in GEMM's kernel; nil for OpenBLAS.
+    public let kernel: Kernel?
 
-    /// The loaded OpenBLAS entry points; nil for the Swift backend.
+    /// The loaded OpenBLAS entry points; nil for the built-in backend.
     let openBLASLibrary: OpenBLASLibrary?
 
-    init(backend: Backend, version: String, openBLASLibrary: OpenBLASLibrary?) {
+    init(backend: Backend, version: String, kernel: Kernel?, openBLASLibrary: OpenBLASLibrary?) {
         self.backend = backend
         self.version = version
+        self.kernel = kernel
         self.openBLASLibrary = openBLASLibrary
     }
 
@@ -49,6 +60,15 @@ public struct BLAS: Sendable {
             library.sgemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                 alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else if let kernel, kernel != .portable {
+            if m == 0 || n == 0 { return }
+            if k == 0 || alpha == 0 {
+                SwiftGEMM.scale(m: m, n: n, beta: beta, c: c, ldc: ldc)
+                return
+            }
+            BLAS.nativeGEMM(
+                kernel: kernel, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         } else {
             SwiftGEMM.gemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
@@ -57,7 +77,7 @@ public struct BLAS: Sendable {
     }
 
     /// Sets the number of threads OpenBLAS may use for one call (no-op for
-    /// Swift, which is single-threaded). Process-wide: it affects every
+    /// the built-in GEMM, which is single-threaded). Process-wide: it affects every
     /// `BLAS` value backed by the same library. Call it between phases, not
     /// while other threads are inside `gemm` (OpenBLAS resizes its thread
     /// pool here).
@@ -66,47 +86,62 @@ public struct BLAS: Sendable {
         openBLASLibrary?.setThreadCount(count)
     }
 
-    /// The number of threads OpenBLAS currently uses (always 1 for Swift).
+    /// The number of threads OpenBLAS currently uses (always 1 for the built-in GEMM).
     public var threadCount: Int {
         openBLASLibrary?.threadCount ?? 1
     }
 
-    /// The pure-Swift backend (always available).
-    public static let swift = BLAS(
-        backend: .swift, version: "pure Swift blocked SIMD GEMM (\(SwiftGEMM.mr)×\(SwiftGEMM.nr) micro-kernel)",
-        openBLASLibrary: nil)
+    /// The built-in GEMM (always available) with the kernel named by
+    /// `RLTRAIN_GEMM_KERNEL`, or the fastest this CPU runs when that is unset
+    /// or cannot be honoured (the CLI resolves first and refuses to start).
+    public static let swift: BLAS =
+        (try? builtIn(kernelNamed: ProcessInfo.processInfo.environment["RLTRAIN_GEMM_KERNEL"]))
+        ?? BLAS(builtIn: .best)
 
     /// OpenBLAS from the system library path: "libopenblas.so.0", then
     /// "libopenblas.so". Loaded once per process; the first load sets
     /// OpenBLAS's thread count to 1.
     public static func openBLAS() throws(BLASError) -> BLAS {
         let library = try OpenBLASLibrary.system.get()
-        return BLAS(backend: .openblas, version: library.version, openBLASLibrary: library)
+        return BLAS(backend: .openblas, version: library.version, kernel: nil, openBLASLibrary: library)
     }
 
     /// OpenBLAS from an explicit file name or path (passed to dlopen). Sets
     /// OpenBLAS's thread count to 1.
     public static func openBLAS(path: String) throws(BLASError) -> BLAS {
         let library = try OpenBLASLibrary.load(candidates: [path])
-        return BLAS(backend: .openblas, version: library.version, openBLASLibrary: library)
+        return BLAS(backend: .openblas, version: library.version, kernel: nil, openBLASLibrary: library)
     }
 
     /// Resolves the backend named by `request` (normally `RLTRAIN_BLAS`):
-    /// nil or empty means OpenBLAS when it loads, else Swift; "openblas"
+    /// nil or empty means OpenBLAS when it loads, else built-in; "openblas"
     /// throws when OpenBLAS cannot be loaded (no silent fallback); any other
-    /// name throws `unknownBackend`.
-    public static func resolve(_ request: String?) throws(BLASError) -> BLAS {
+    /// name throws `unknownBackend`. `kernel` (normally `RLTRAIN_GEMM_KERNEL`)
+    /// picks the built-in GEMM's kernel, as in `builtIn(kernelNamed:)`; an
+    /// unknown kernel name throws whichever backend is chosen, a kernel this
+    /// CPU cannot run only when the built-in GEMM is.
+    public static func resolve(
+        _ request: String?, kernel: String? = ProcessInfo.processInfo.environment["RLTRAIN_GEMM_KERNEL"]
+    ) throws(BLASError) -> BLAS {
+        if let name = kernel?.trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty,
+            Kernel(rawValue: name) == nil
+        {
+            throw BLASError.unknownKernel(name)
+        }
         switch request?.trimmingCharacters(in: .whitespaces).lowercased() {
-        case nil, "": return (try? openBLAS()) ?? .swift
+        case nil, "":
+            if let blas = try? openBLAS() { return blas }
+            return try builtIn(kernelNamed: kernel)
         case "openblas": return try openBLAS()
-        case "swift": return .swift
+        case "swift": return try builtIn(kernelNamed: kernel)
         case let other?: throw BLASError.unknownBackend(other)
         }
     }
 
-    /// The process-wide backend, resolved once from `RLTRAIN_BLAS`. If the
-    /// request cannot be honoured this falls back to Swift; the CLI calls
-    /// `resolve` first and refuses to start instead.
+    /// The process-wide backend, resolved once from `RLTRAIN_BLAS` and
+    /// `RLTRAIN_GEMM_KERNEL`. If the request cannot be honoured this falls
+    /// back to the built-in GEMM; the CLI calls `resolve` first and refuses to
+    /// start instead.
     public static let shared: BLAS =
         (try? resolve(ProcessInfo.processInfo.environment["RLTRAIN_BLAS"])) ?? .swift
 }
@@ -114,11 +149,17 @@ public struct BLAS: Sendable {
 public enum BLASError: Error, CustomStringConvertible, Equatable {
     case openBLASUnavailable(String)
     case unknownBackend(String)
+    case unknownKernel(String)
+    case kernelUnavailable(String)
 
     public var description: String {
         switch self {
         case .openBLASUnavailable(let why): "OpenBLAS was requested but could not be loaded: \(why)"
         case .unknownBackend(let name): "RLTRAIN_BLAS=\(name) is not a backend; use openblas or swift"
+        case .unknownKernel(let name):
+            "RLTRAIN_GEMM_KERNEL=\(name) is not a GEMM kernel; use \(BLAS.Kernel.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .kernelUnavailable(let name):
+            "the \(name) GEMM kernel does not run on this CPU; it runs \(BLAS.Kernel.available.map(\.rawValue).joined(separator: ", "))"
         }
     }
 }

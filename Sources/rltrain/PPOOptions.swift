@@ -1,9 +1,17 @@
 import ArgumentParser
 import RL
 
+extension PolicyAlgorithmKind: ExpressibleByArgument {}
+
 /// PPO's flags, with CleanRL's names. Each is optional: a flag left out keeps
 /// the environment's default (shown in config.json).
 struct PPOOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Algorithm: ppo (with a critic; the default), or the critic-free grpo, dr-grpo or rloo, which sample groups of episodes per problem.", valueName: "name"))
+    var algo: PolicyAlgorithmKind?
+    @Option(help: "Critic-free algorithms: episodes per problem, all from the same start (default 8).")
+    var groupSize: Int?
+    @Option(help: "Critic-free algorithms: weight of the KL penalty to the policy as RL began (k3 estimator, in the loss; default 0).")
+    var klCoef: Double?
     @Option(help: "Seed of every random stream (envs, actions, shuffles, init).")
     var seed: UInt64?
     @Option(help: "Environment steps to train for (default: 500000 gridworld, 400000 arithmetic).")
@@ -47,7 +55,22 @@ struct PPOOptions: ParsableArguments {
     @Option(help: "Environments per worker when --num-envs is not given (default 8 gridworld, 1 arithmetic).")
     var envsPerWorker: Int?
 
+    /// Flags that have no effect without a critic, refused with a critic-free algorithm.
+    var criticOnlyFlagsGiven: [String] {
+        [("gamma", gamma != nil), ("gae-lambda", gaeLambda != nil), ("vf-coef", vfCoef != nil),
+         ("clip-vloss", clipVloss != nil), ("norm-adv", normAdv != nil)].filter(\.1).map { "--\($0.0)" }
+    }
+
+    func validate() throws {
+        if let algo, !algo.usesCritic, let flag = criticOnlyFlagsGiven.first {
+            throw ValidationError("\(flag) has no effect with --algo \(algo.rawValue), which trains no critic (its advantages come from each group's returns)")
+        }
+    }
+
     func apply(to c: inout PPOConfig, envsPerWorker perWorker: inout Int) {
+        if let algo { c.algorithm = algo }
+        if !c.algorithm.usesCritic { c.groupSize = groupSize ?? 8 } else if let groupSize { c.groupSize = groupSize }
+        if let klCoef { c.klCoef = klCoef }
         if let seed { c.seed = seed }
         if let totalTimesteps { c.totalTimesteps = totalTimesteps }
         if let learningRate { c.learningRate = learningRate }
@@ -70,8 +93,10 @@ struct PPOOptions: ParsableArguments {
         // More workers mean more data per update, unless --num-envs fixes the total.
         if let envsPerWorker { perWorker = envsPerWorker }
         // Saturating: absurd values are refused by validation, not by an overflow trap.
-        let (product, overflow) = c.workers.multipliedReportingOverflow(by: perWorker)
-        c.numEnvs = numEnvs ?? (overflow ? Int.max : product)
+        // Critic-free algorithms: every environment of the PPO setting becomes a group.
+        let (perWorkerEnvs, overflow1) = perWorker.multipliedReportingOverflow(by: c.groupSize)
+        let (product, overflow2) = c.workers.multipliedReportingOverflow(by: perWorkerEnvs)
+        c.numEnvs = numEnvs ?? (overflow1 || overflow2 ? Int.max : product)
     }
 }
 
@@ -79,8 +104,9 @@ struct PPOOptions: ParsableArguments {
 struct LayerWidths: ExpressibleByArgument {
     let widths: [Int]
     init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-        widths = parts.map { $0! }
+        let texts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let parts = texts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.count == texts.count else { return nil }
+        widths = parts
     }
 }

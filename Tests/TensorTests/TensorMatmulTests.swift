@@ -27,7 +27,7 @@ final class TensorMatmulTests: XCTestCase {
 
     func testMatmulAllTransposesBothBackends() throws {
         var random = TestRandom(seed: 10)
-        var backends = [BLAS.swift]
+        var backends = builtInKernels()
         if let openBLAS = try? openBLASOrSkip() { backends.append(openBLAS) }
         let (m, k, n) = (13, 29, 7)
         for blas in backends {
@@ -54,7 +54,7 @@ final class TensorMatmulTests: XCTestCase {
 
     /// Empty products: k == 0 gives zeros, m == 0 gives an empty result.
     func testMatmulWithEmptyDimensions() throws {
-        var backends = [BLAS.swift]
+        var backends = builtInKernels()
         if let openBLAS = try? openBLASOrSkip() { backends.append(openBLAS) }
         for blas in backends {
             let c = Tensor.matmul(Tensor(zeros: [2, 0]), Tensor(zeros: [0, 3]), blas: blas)

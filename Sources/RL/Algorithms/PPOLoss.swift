@@ -8,8 +8,14 @@ import Tensor
 enum PPOLoss {
     /// L_clip = mean_i max(−A_i·r_i, −A_i·clip(r_i, 1 − ε, 1 + ε)), r_i = π(a_i|s_i)/π_old(a_i|s_i),
     /// minus c_ent times the mean entropy. Writes dL/dlogits into `logitGradient`.
+    ///
+    /// `weighted`: every mean is the minibatch's `weights`-weighted mean
+    /// instead (Σ w·x / Σ w). `klCoef` > 0 adds c_KL times the k3 estimate of
+    /// KL(π‖π_ref) at the sampled action, exp(d) − d − 1 with
+    /// d = log π_ref(a|s) − log π(a|s) (the minibatch's reference log-probabilities).
     static func policy(
-        logits: Tensor, minibatch: Minibatch, clipCoef: Float, entCoef: Float, logitGradient: inout Tensor
+        logits: Tensor, minibatch: Minibatch, clipCoef: Float, entCoef: Float,
+        weighted: Bool = false, klCoef: Float = 0, logitGradient: inout Tensor
     ) -> PolicyLossTerms {
         let batch = logits.rows
         let actionCount = logits.columns
@@ -17,8 +23,11 @@ enum PPOLoss {
                      "policy loss: logits \(logits.shape) do not match a minibatch of \(minibatch.size)")
         logitGradient.resize(to: logits.shape)
         var terms = PolicyLossTerms()
-        let inverseBatch = 1 / Float(batch)
+        let weights = weighted ? minibatch.weights : []
+        let totalWeight = weighted ? weights.reduce(0.0) { $0 + Double($1) } : Double(batch)
+        let inverseTotal = 1 / Float(totalWeight)
         let actions = minibatch.actions, oldLogProbabilities = minibatch.logProbabilities, advantages = minibatch.advantages
+        let referenceLogProbabilities = minibatch.referenceLogProbabilities
         minibatch.masks.withUnsafeBufferPointer { masks in
             logits.scalars.withUnsafeBufferPointer { z in
                 logitGradient.scalars.withUnsafeMutableBufferPointer { dz in
@@ -35,13 +44,21 @@ enum PPOLoss {
                             let advantage = advantages[i]
                             let unclipped = -advantage * ratio
                             let clipped = -advantage * min(max(ratio, 1 - clipCoef), 1 + clipCoef)
-                            terms.policyLoss += Double(max(unclipped, clipped))
-                            terms.entropy += Double(entropy)
-                            terms.approxKL += Double((ratio - 1) - logRatio)
-                            if abs(ratio - 1) > clipCoef { terms.clipFraction += 1 }
+                            let w: Float = weighted ? weights[i] : 1
+                            terms.policyLoss += Double(w) * Double(max(unclipped, clipped))
+                            terms.entropy += Double(w) * Double(entropy)
+                            terms.approxKL += Double(w) * Double((ratio - 1) - logRatio)
+                            if abs(ratio - 1) > clipCoef { terms.clipFraction += Double(w) }
                             // d max(…)/d log π(a): the unclipped branch is active when it is
                             // the larger; the clipped branch is flat outside the range.
-                            let dLogProbability: Float = unclipped >= clipped ? unclipped : 0
+                            var dLogProbability: Float = unclipped >= clipped ? unclipped : 0
+                            if klCoef != 0 {
+                                // k3 = e^d − d − 1, d = log π_ref(a) − log π(a): dk3/d log π(a) = 1 − e^d.
+                                let d = referenceLogProbabilities[i] - lp[action]
+                                terms.klToReference += Double(w) * Double(exp(d) - d - 1)
+                                dLogProbability += klCoef * (1 - exp(d))
+                            }
+                            let scale = w * inverseTotal
                             for j in 0..<actionCount {
                                 guard mask[j] else {
                                     dz[row + j] = 0
@@ -52,18 +69,18 @@ enum PPOLoss {
                                 let dPolicy = dLogProbability * ((j == action ? 1 : 0) - p)
                                 // dH/dz_j = −p_j (log p_j + H)
                                 let dEntropy = -p * (lp[j] + entropy)
-                                dz[row + j] = (dPolicy - entCoef * dEntropy) * inverseBatch
+                                dz[row + j] = (dPolicy - entCoef * dEntropy) * scale
                             }
                         }
                     }
                 }
             }
         }
-        let n = Double(batch)
-        terms.policyLoss /= n
-        terms.entropy /= n
-        terms.approxKL /= n
-        terms.clipFraction /= n
+        terms.policyLoss /= totalWeight
+        terms.entropy /= totalWeight
+        terms.approxKL /= totalWeight
+        terms.clipFraction /= totalWeight
+        terms.klToReference /= totalWeight
         return terms
     }
 

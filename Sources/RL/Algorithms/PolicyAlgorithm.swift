@@ -32,5 +32,7 @@ public struct PolicyLossTerms: Sendable, Equatable {
     public var approxKL: Double = 0
     /// Fraction of samples whose ratio left [1 − ε, 1 + ε].
     public var clipFraction: Double = 0
+    /// k3 estimate of KL(π‖π_ref) to the reference policy (0 without a KL penalty).
+    public var klToReference: Double = 0
     public init() {}
 }

@@ -3,7 +3,9 @@ import Tensor
 /// One minibatch gathered from the rollout buffer into contiguous arrays,
 /// reused from step to step.
 struct Minibatch: Sendable {
-    let size: Int
+    private(set) var size: Int
+    let observationSize: Int
+    let actionCount: Int
     var observations: Tensor
     var masks: [Bool]
     var actions: [Int32]
@@ -11,9 +13,15 @@ struct Minibatch: Sendable {
     var advantages: [Float]
     var returns: [Float]
     var values: [Float]
+    /// Group rollouts: each sample's weight in the loss's mean, and the
+    /// reference policy's log-probability of its action.
+    var weights: [Float] = []
+    var referenceLogProbabilities: [Float] = []
 
     init(size: Int, observationSize: Int, actionCount: Int) {
         self.size = size
+        self.observationSize = observationSize
+        self.actionCount = actionCount
         observations = Tensor(zeros: [size, observationSize])
         masks = [Bool](repeating: false, count: size * actionCount)
         actions = [Int32](repeating: 0, count: size)
@@ -23,9 +31,17 @@ struct Minibatch: Sendable {
         values = [Float](repeating: 0, count: size)
     }
 
-    /// Copies the samples at `indices`; with `normalize`, the advantages are
-    /// standardised within the minibatch (CleanRL's `norm_adv`, unbiased std).
-    mutating func gather(_ indices: ArraySlice<Int>, from buffer: RolloutBuffer, normalize: Bool) {
+    /// Copies the samples at `indices` (resizing when their number changes,
+    /// as a group rollout's minibatches may); with `normalize`, the
+    /// advantages are standardised within the minibatch (CleanRL's
+    /// `norm_adv`, unbiased std); with `groupFields`, the loss weights and
+    /// reference log-probabilities come along.
+    mutating func gather(_ indices: ArraySlice<Int>, from buffer: RolloutBuffer, normalize: Bool, groupFields: Bool = false) {
+        if indices.count != size { self = Minibatch(size: indices.count, observationSize: observationSize, actionCount: actionCount) }
+        if groupFields && weights.count != size {
+            weights = [Float](repeating: 0, count: size)
+            referenceLogProbabilities = [Float](repeating: 0, count: size)
+        }
         let obsSize = buffer.observationSize
         let actionCount = buffer.actionCount
         observations.scalars.withUnsafeMutableBufferPointer { obs in
@@ -38,6 +54,10 @@ struct Minibatch: Sendable {
                     advantages[row] = buffer.advantages[sample]
                     returns[row] = buffer.returns[sample]
                     values[row] = buffer.values[sample]
+                    if groupFields {
+                        weights[row] = buffer.weights[sample]
+                        referenceLogProbabilities[row] = buffer.referenceLogProbabilities[sample]
+                    }
                 }
             }
         }

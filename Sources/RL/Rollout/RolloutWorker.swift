@@ -6,13 +6,13 @@ import NN
 /// read-only and own everything they write: environments, random streams,
 /// workspaces and their block of the rollout buffer.
 struct RolloutWorker<E: Environment>: Sendable {
-    private(set) var slots: [EnvironmentSlot<E>]
+    var slots: [EnvironmentSlot<E>]
     /// Global index of this worker's first environment.
     let firstEnv: Int
 
-    private var observations: Tensor
-    private var logProbabilities: [Float]
-    private var actorWorkspace = MLP.Workspace()
+    var observations: Tensor
+    var logProbabilities: [Float]
+    var actorWorkspace = MLP.Workspace()
     private var criticWorkspace = MLP.Workspace()
 
     init(slots: [EnvironmentSlot<E>], firstEnv: Int) {

@@ -1,6 +1,28 @@
-/// PPO's hyperparameters, named and defaulted as in CleanRL's `ppo.py`
-/// (flags `--total-timesteps`, `--learning-rate`, …).
+/// The policy-gradient algorithm a run trains with (`--algo`).
+public enum PolicyAlgorithmKind: String, Codable, Sendable, CaseIterable {
+    /// PPO with a critic and GAE, as CleanRL runs it (the default).
+    case ppo
+    /// GRPO (DeepSeekMath): group-relative advantages (r − mean)/(std + ε), per-sequence length normalisation.
+    case grpo
+    /// Dr. GRPO (Liu et al. 2025): r − mean, neither the std nor the length normalisation.
+    case drGRPO = "dr-grpo"
+    /// RLOO (Ahmadian et al. 2024): r_i − the mean of the group's other rewards.
+    case rloo
+
+    /// Whether the algorithm trains a critic (PPO) or samples groups instead.
+    public var usesCritic: Bool { self == .ppo }
+}
+
+/// The training hyperparameters, named and defaulted as in CleanRL's
+/// `ppo.py` (flags `--total-timesteps`, `--learning-rate`, …), plus the
+/// algorithm and what the critic-free ones add (`--group-size`, `--kl-coef`).
 public struct PPOConfig: Codable, Sendable, Equatable {
+    public var algorithm: PolicyAlgorithmKind = .ppo
+    /// Critic-free algorithms: rollouts per problem (environments that share a start).
+    public var groupSize: Int = 1
+    /// Critic-free algorithms: weight of the k3 KL penalty to the frozen
+    /// reference policy (the actor as RL began), in the loss; 0 turns it off.
+    public var klCoef: Double = 0
     public var seed: UInt64 = 1
     public var totalTimesteps: Int = 500_000
     public var learningRate: Double = 2.5e-4
@@ -27,6 +49,8 @@ public struct PPOConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// Env steps per update: numEnvs × numSteps (critic-free algorithms
+    /// collect whole episodes, so their updates may hold a few steps more).
     public var batchSize: Int { numEnvs * numSteps }
     public var minibatchSize: Int { batchSize / numMinibatches }
     public var numUpdates: Int { totalTimesteps / batchSize }
@@ -76,6 +100,25 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         if !["tanh", "relu"].contains(activation) {
             throw ConfigError("--activation must be tanh or relu, got \(activation)")
         }
+        try finite(klCoef, "kl-coef", 0...1e6, "a non-negative finite number")
+        if algorithm.usesCritic {
+            if groupSize != 1 {
+                throw ConfigError("--group-size is for the critic-free algorithms (grpo, dr-grpo, rloo), not \(algorithm.rawValue)")
+            }
+            if klCoef != 0 {
+                throw ConfigError("--kl-coef is for the critic-free algorithms (grpo, dr-grpo, rloo), not \(algorithm.rawValue)")
+            }
+        } else {
+            if groupSize < 2 || groupSize > 4096 {
+                throw ConfigError("--group-size must be between 2 and 4096 for \(algorithm.rawValue), got \(groupSize)")
+            }
+            if numEnvs % groupSize != 0 {
+                throw ConfigError("--group-size \(groupSize) must divide --num-envs \(numEnvs): every environment belongs to one group")
+            }
+            if workers > numEnvs / groupSize {
+                throw ConfigError("--workers \(workers) exceeds the \(numEnvs / groupSize) groups of --group-size \(groupSize): a group never spans workers")
+            }
+        }
     }
 }
 
@@ -83,4 +126,42 @@ public struct PPOConfig: Codable, Sendable, Equatable {
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension PPOConfig {
+    private enum CodingKeys: String, CodingKey {
+        case algorithm, groupSize, klCoef, seed, totalTimesteps, learningRate, numEnvs, numSteps, annealLR, gamma, gaeLambda
+        case numMinibatches, updateEpochs, normAdv, clipCoef, clipVloss, entCoef, vfCoef, maxGradNorm, targetKL, hidden
+        case activation, workers
+    }
+
+    /// Keys missing from a `config.json` written before they existed take
+    /// their defaults (PPO, no groups, no KL).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = PPOConfig()
+        algorithm = try c.decodeIfPresent(PolicyAlgorithmKind.self, forKey: .algorithm) ?? d.algorithm
+        groupSize = try c.decodeIfPresent(Int.self, forKey: .groupSize) ?? d.groupSize
+        klCoef = try c.decodeIfPresent(Double.self, forKey: .klCoef) ?? d.klCoef
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        totalTimesteps = try c.decode(Int.self, forKey: .totalTimesteps)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        numEnvs = try c.decode(Int.self, forKey: .numEnvs)
+        numSteps = try c.decode(Int.self, forKey: .numSteps)
+        annealLR = try c.decode(Bool.self, forKey: .annealLR)
+        gamma = try c.decode(Double.self, forKey: .gamma)
+        gaeLambda = try c.decode(Double.self, forKey: .gaeLambda)
+        numMinibatches = try c.decode(Int.self, forKey: .numMinibatches)
+        updateEpochs = try c.decode(Int.self, forKey: .updateEpochs)
+        normAdv = try c.decode(Bool.self, forKey: .normAdv)
+        clipCoef = try c.decode(Double.self, forKey: .clipCoef)
+        clipVloss = try c.decode(Bool.self, forKey: .clipVloss)
+        entCoef = try c.decode(Double.self, forKey: .entCoef)
+        vfCoef = try c.decode(Double.self, forKey: .vfCoef)
+        maxGradNorm = try c.decode(Double.self, forKey: .maxGradNorm)
+        targetKL = try c.decodeIfPresent(Double.self, forKey: .targetKL)
+        hidden = try c.decode([Int].self, forKey: .hidden)
+        activation = try c.decode(String.self, forKey: .activation)
+        workers = try c.decode(Int.self, forKey: .workers)
+    }
 }

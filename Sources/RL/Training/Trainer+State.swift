@@ -9,6 +9,8 @@ extension Trainer {
         public var actor: Learner
         /// Absent for critic-free algorithms.
         public var critic: Learner?
+        /// The KL penalty's frozen reference policy, once RL has begun.
+        public var reference: MLP?
         public var slots: [EnvironmentSlot<E>]
         public var shuffleRNG: RNG
         public var completedUpdates: Int
@@ -20,7 +22,7 @@ extension Trainer {
 
     public var state: State {
         State(
-            actor: actor, critic: critic, slots: slots, shuffleRNG: shuffleRNG,
+            actor: actor, critic: critic, reference: reference, slots: slots, shuffleRNG: shuffleRNG,
             completedUpdates: completedUpdates, envSteps: envSteps, episodes: episodes,
             flops: flops, recentEpisodes: episodeWindow.episodes)
     }
@@ -50,6 +52,9 @@ extension Trainer {
         guard state.completedUpdates >= 0, state.envSteps >= 0, state.episodes >= 0, state.flops.isFinite else {
             throw ConfigError("the checkpoint's counters are out of range")
         }
+        if let saved = state.reference, saved.sizes != expectedActor {
+            throw ConfigError("the checkpoint's reference policy is \(saved.sizes), the config builds \(expectedActor)")
+        }
         for slot in state.slots {
             guard slot.environment.observationSize == observationSize, slot.environment.actionCount == actionCount else {
                 throw ConfigError("the checkpoint's environments do not match the configuration's")
@@ -57,7 +62,8 @@ extension Trainer {
         }
         actor = state.actor
         critic = state.critic
-        workers = Self.split(state.slots, into: config.workers)
+        reference = state.reference
+        workers = Self.split(state.slots, into: config.workers, unit: config.groupSize)
         shuffleRNG = state.shuffleRNG
         completedUpdates = state.completedUpdates
         envSteps = state.envSteps

@@ -14,6 +14,9 @@ public struct Trainer<E: Environment>: Sendable {
     public internal(set) var actor: Learner
     /// The value network; nil for critic-free algorithms.
     public internal(set) var critic: Learner?
+    /// The frozen reference policy of the KL penalty: the actor as RL began
+    /// (after the warm start); nil without a KL penalty.
+    public internal(set) var reference: MLP?
     /// Draws the minibatch permutations.
     public internal(set) var shuffleRNG: RNG
     public internal(set) var completedUpdates = 0
@@ -33,7 +36,7 @@ public struct Trainer<E: Environment>: Sendable {
     /// `i` is `makeEnvironment(i)`, reset from its own stream.
     public init(config: PPOConfig, makeEnvironment: (Int) -> E) {
         self.config = config
-        algorithm = PPO(config: config)
+        algorithm = Self.algorithm(config)
         let root = RNG(seed: config.seed)
         var slots: [EnvironmentSlot<E>] = (0..<config.numEnvs).map { i in
             EnvironmentSlot(
@@ -57,7 +60,7 @@ public struct Trainer<E: Environment>: Sendable {
             critic = Learner(network: criticNetwork, optimizer: Adam(learningRate: Float(config.learningRate)))
         }
         shuffleRNG = root.stream("shuffle")
-        workers = Self.split(slots, into: config.workers)
+        workers = Self.split(slots, into: config.workers, unit: config.groupSize)
         buffer = RolloutBuffer(
             numEnvs: config.numEnvs, numSteps: config.numSteps,
             observationSize: observationSize, actionCount: actionCount)
@@ -65,14 +68,27 @@ public struct Trainer<E: Environment>: Sendable {
         costs = FLOPCosts(actor: actor.network, critic: critic?.network, minibatchSize: config.minibatchSize)
     }
 
-    /// Deals environments to workers in contiguous blocks whose sizes differ
-    /// by at most one (the first `numEnvs % workers` get one more).
-    static func split(_ slots: [EnvironmentSlot<E>], into workerCount: Int) -> [RolloutWorker<E>] {
-        let base = slots.count / workerCount
-        let extra = slots.count % workerCount
+    /// The algorithm `config` names; adding one is one line here.
+    static func algorithm(_ config: PPOConfig) -> any PolicyAlgorithm {
+        let (clip, ent, kl) = (Float(config.clipCoef), Float(config.entCoef), Float(config.klCoef))
+        switch config.algorithm {
+        case .ppo: return PPO(config: config)
+        case .grpo: return GRPO(clipCoef: clip, entCoef: ent, klCoef: kl)
+        case .drGRPO: return DrGRPO(clipCoef: clip, entCoef: ent, klCoef: kl)
+        case .rloo: return RLOO(clipCoef: clip, entCoef: ent, klCoef: kl)
+        }
+    }
+
+    /// Deals environments to workers in contiguous blocks of whole `unit`s
+    /// (groups; 1 for PPO) whose unit counts differ by at most one (the first
+    /// `units % workers` get one more).
+    static func split(_ slots: [EnvironmentSlot<E>], into workerCount: Int, unit: Int = 1) -> [RolloutWorker<E>] {
+        let units = slots.count / unit
+        let base = units / workerCount
+        let extra = units % workerCount
         var start = 0
         return (0..<workerCount).map { w in
-            let count = base + (w < extra ? 1 : 0)
+            let count = (base + (w < extra ? 1 : 0)) * unit
             defer { start += count }
             return RolloutWorker(slots: Array(slots[start..<(start + count)]), firstEnv: start)
         }
@@ -81,35 +97,45 @@ public struct Trainer<E: Environment>: Sendable {
     /// Every environment slot in global order (for checkpoints).
     public var slots: [EnvironmentSlot<E>] { workers.flatMap(\.slots) }
 
-    public var isFinished: Bool { completedUpdates >= config.numUpdates }
+    /// PPO runs numUpdates updates; critic-free algorithms, whose updates
+    /// hold whole episodes and so a varying number of steps, run until
+    /// total-timesteps env steps are done.
+    public var isFinished: Bool {
+        critic != nil ? completedUpdates >= config.numUpdates : envSteps >= config.totalTimesteps
+    }
 
     // MARK: - One iteration
 
     public mutating func update() throws(TrainingError) -> UpdateMetrics {
         let update = completedUpdates + 1
-        var log = UpdateLog(update: update)
+        var log = UpdateLog(update: update, groupRollout: critic == nil)
 
-        // 1. Anneal: the learning rate falls linearly from its full value to 0 over the run.
-        let fraction = config.annealLR ? 1 - Double(update - 1) / Double(config.numUpdates) : 1
+        // 1. Anneal: the learning rate falls linearly from its full value to 0 over the run
+        //    (over updates for PPO, over env steps when updates vary in size).
+        let done = critic != nil ? Double(update - 1) / Double(config.numUpdates) : Double(envSteps) / Double(config.totalTimesteps)
+        let fraction = config.annealLR ? 1 - done : 1
         let learningRate = Float(fraction * config.learningRate)
 
         // 2. Rollout: every worker steps its environments numSteps times, one
-        //    batched inference per step, and records the finished episodes.
+        //    batched inference per step, and records the finished episodes
+        //    (critic-free algorithms: whole episodes, in groups sharing a start).
         log.startRollout()
-        collectRollout()
+        if critic != nil { collectRollout() } else { collectGroupRollout() }
 
         // 3. Advantages, from the rollout's rewards and values (PPO: GAE,
-        //    bootstrapping through truncation but not through termination).
+        //    bootstrapping through truncation but not through termination;
+        //    critic-free algorithms: each episode's return against its group's).
         algorithm.computeAdvantages(buffer)
-        if critic != nil { log.explainedVariance = buffer.explainedVariance() }
+        if critic != nil { log.explainedVariance = buffer.explainedVariance() } else { log.zeroAdvantageGroups = buffer.zeroAdvantageFraction() }
         log.startOptimisation(flops: flops)
 
         // 4. Optimise: updateEpochs passes over the batch in shuffled minibatches.
-        var indices = Array(0..<config.batchSize)
+        var indices = Array(0..<buffer.count)
         for epoch in 1...config.updateEpochs {
             shuffleRNG.shuffle(&indices)
-            for start in stride(from: 0, to: config.batchSize, by: config.minibatchSize) {
-                minibatch.gather(indices[start..<(start + config.minibatchSize)], from: buffer, normalize: config.normAdv)
+            for range in minibatchRanges(buffer.count) {
+                minibatch.gather(
+                    indices[range], from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
                 // 5. Losses and their gradients: actor ∥ critic.
                 let losses = computeGradients(minibatch)
                 // 6. Clip the global gradient norm, over actor and critic together.
@@ -117,7 +143,7 @@ public struct Trainer<E: Environment>: Sendable {
                 // 7. One Adam step for each network.
                 actor.step(learningRate: learningRate)
                 critic?.step(learningRate: learningRate)
-                flops += costs.minibatchStep
+                flops += range.count == config.minibatchSize ? costs.minibatchStep : costs.minibatchStep(size: range.count)
                 try log.add(losses, gradientNorm: gradientNorm)
             }
             log.epochs = epoch
@@ -129,6 +155,13 @@ public struct Trainer<E: Environment>: Sendable {
         completedUpdates = update
         return log.finish(
             learningRate: learningRate, envSteps: envSteps, episodes: episodes, flops: flops, window: episodeWindow)
+    }
+
+    /// numMinibatches consecutive ranges covering `count` samples, sizes
+    /// differing by at most one (exactly minibatchSize each for PPO).
+    private func minibatchRanges(_ count: Int) -> [Range<Int>] {
+        let m = config.numMinibatches
+        return (0..<m).map { k in (k * count / m)..<((k + 1) * count / m) }
     }
 
     /// Stage 2: runs the workers in parallel over their blocks of the buffer.
@@ -147,6 +180,38 @@ public struct Trainer<E: Environment>: Sendable {
         flops += costs.rollout(steps: config.batchSize, criticRows: results.reduce(0) { $0 + $1.2 })
         envSteps += config.batchSize
         let finished = results.flatMap(\.1).sorted { ($0.step, $0.env) < ($1.step, $1.env) }
+        episodes += finished.count
+        episodeWindow.append(contentsOf: finished.map(\.summary))
+    }
+
+    /// Stage 2 for critic-free algorithms: the workers play rounds of their
+    /// groups in parallel; their whole episodes are then laid out in the
+    /// buffer worker by worker, environment by environment.
+    private mutating func collectGroupRollout() {
+        if config.klCoef > 0 && reference == nil { reference = actor.network }
+        let actorNetwork = actor.network
+        let referenceNetwork = reference
+        let groupSize = config.groupSize
+        let steps = config.numSteps
+        var results = workers.map { ($0, [EpisodeTrace](), [EpisodeRecord](), 0, 0) }
+        workers.removeAll()  // leave each worker uniquely referenced: no copy on write
+        Parallel.forEach(&results) { result, _ in
+            let firstGroup = result.0.firstEnv / groupSize
+            let collected = result.0.collectGroups(
+                actor: actorNetwork, reference: referenceNetwork, groupSize: groupSize,
+                stepsPerEnvironment: steps, firstGroup: firstGroup)
+            result.1 = collected.traces
+            result.2 = collected.episodes
+            result.3 = collected.actorRows
+            result.4 = collected.referenceRows
+        }
+        workers = results.map(\.0)
+        let traces = results.flatMap(\.1)
+        buffer.fill(with: traces)
+        let actorRows = results.reduce(0) { $0 + $1.3 }, referenceRows = results.reduce(0) { $0 + $1.4 }
+        flops += costs.actorForwardPerRow * Double(actorRows) + costs.actorForwardPerRow * Double(referenceRows)
+        envSteps += buffer.count
+        let finished = results.flatMap(\.2).sorted { ($0.step, $0.env) < ($1.step, $1.env) }
         episodes += finished.count
         episodeWindow.append(contentsOf: finished.map(\.summary))
     }

@@ -18,12 +18,17 @@ struct UpdateLog {
     /// Epochs run (fewer than `update-epochs` when target-KL stopped early).
     var epochs = 0
     var explainedVariance = Double.nan
+    var zeroAdvantageGroups: Double?
+    /// Critic-free algorithms report the KL to the reference; PPO leaves it empty.
+    private let groupRollout: Bool
+    private var klToReference = 0.0
     private let clock = ContinuousClock()
     private var rolloutStart: ContinuousClock.Instant
     private var optimisationStart: ContinuousClock.Instant
     private var flopsBeforeOptimisation = 0.0
 
-    init(update: Int) {
+    init(update: Int, groupRollout: Bool) {
+        self.groupRollout = groupRollout
         metrics.update = update
         rolloutStart = clock.now
         optimisationStart = rolloutStart
@@ -46,6 +51,7 @@ struct UpdateLog {
         metrics.entropy += losses.policy.entropy
         metrics.approxKL += losses.policy.approxKL
         metrics.clipFraction += losses.policy.clipFraction
+        klToReference += losses.policy.klToReference
         lastApproxKL = losses.policy.approxKL
         for (value, name) in [(losses.policy.policyLoss, "policy loss"), (losses.valueLoss, "value loss"),
                               (losses.policy.entropy, "entropy"), (gradientNorm, "gradient norm")]
@@ -64,8 +70,10 @@ struct UpdateLog {
         m.entropy /= n
         m.approxKL /= n
         m.clipFraction /= n
+        if groupRollout { m.klToReference = klToReference / n }
         m.epochs = epochs
         m.explainedVariance = explainedVariance
+        m.zeroAdvantageGroups = zeroAdvantageGroups
         m.learningRate = Double(learningRate)
         m.updateSeconds = (clock.now - optimisationStart).seconds
         m.optimisationFlops = flops - flopsBeforeOptimisation
@@ -89,16 +97,27 @@ struct FLOPCosts: Sendable {
     init(actor: MLP, critic: MLP?, minibatchSize size: Int) {
         actorForwardPerRow = actor.forwardFLOPs(batch: 1)
         criticForwardPerRow = critic?.forwardFLOPs(batch: 1) ?? 0
+        self.actor = actor
+        self.critic = critic
+        minibatchStep = Self.minibatchStep(actor: actor, critic: critic, size: size)
+    }
+
+    private let actor: MLP
+    private let critic: MLP?
+
+    /// A minibatch step of another size (group rollouts vary in size).
+    func minibatchStep(size: Int) -> Double { Self.minibatchStep(actor: actor, critic: critic, size: size) }
+
+    private static func minibatchStep(actor: MLP, critic: MLP?, size: Int) -> Double {
         let lossAtLogits = Double(size * actor.outputSize * 12)
         if let critic {
-            minibatchStep = actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
+            return actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
                 + critic.forwardFLOPs(batch: size) + critic.backwardFLOPs(batch: size)
                 + lossAtLogits
                 + Adam.flops(parameterCount: actor.parameterCount + critic.parameterCount)
-        } else {
-            minibatchStep = actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
-                + lossAtLogits + Adam.flops(parameterCount: actor.parameterCount)
         }
+        return actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
+            + lossAtLogits + Adam.flops(parameterCount: actor.parameterCount)
     }
 
     /// Rollout inference: the actor on every step, the critic on `criticRows` rows.

@@ -15,6 +15,12 @@ public struct UpdateMetrics: Sendable, Equatable {
     public var entropy = 0.0
     public var approxKL = 0.0
     public var clipFraction = 0.0
+    /// Critic-free algorithms: k3 estimate of KL to the reference policy,
+    /// mean over the update's minibatches (0 without a KL penalty); nil for PPO.
+    public var klToReference: Double?
+    /// Critic-free algorithms: the fraction of the update's problems whose
+    /// group got all-zero advantages (all right or all wrong); nil for PPO.
+    public var zeroAdvantageGroups: Double?
     /// 1 − Var(returns − values) / Var(returns) over the batch (NaN without a critic).
     public var explainedVariance = Double.nan
     public var learningRate = 0.0
@@ -33,6 +39,18 @@ public struct UpdateMetrics: Sendable, Equatable {
     public var episodeMetrics: [String: Double] = [:]
 
     public init() {}
+
+    /// Equal to the bit: NaN (a figure not measured) equals NaN, and
+    /// 0.0 differs from −0.0 — "the same numbers" as the determinism promise means it.
+    public static func == (a: UpdateMetrics, b: UpdateMetrics) -> Bool {
+        func bits(_ m: UpdateMetrics) -> [UInt64?] {
+            [m.episodicReturnMean, m.successRate, m.episodeLengthMean, m.policyLoss, m.valueLoss, m.entropy, m.approxKL,
+             m.clipFraction, m.explainedVariance, m.learningRate, m.flops, m.rolloutSeconds, m.updateSeconds,
+             m.optimisationFlops].map { $0.bitPattern } + [m.klToReference?.bitPattern, m.zeroAdvantageGroups?.bitPattern]
+        }
+        return a.update == b.update && a.envSteps == b.envSteps && a.episodes == b.episodes && a.epochs == b.epochs
+            && bits(a) == bits(b) && a.episodeMetrics.mapValues(\.bitPattern) == b.episodeMetrics.mapValues(\.bitPattern)
+    }
 }
 
 /// Why training stopped before it was done.
