@@ -35,15 +35,79 @@ extension SweepResults {
         return LinePlot.Series(name: "", points: points, band: band)
     }
 
-    /// Every figure this sweep has data for.
-    public func figures() -> [ReportFigure] {
-        guard !runs.isEmpty else { return [] }
-        var out = [learningCurves(), finalVersusCompute()]
-        if let c = criticalBatch() { out.append(c) }
-        out += spec.environment.evaluationFigures(runs.compactMap { run in
+    /// Every figure this sweep has data for that carries information.
+    public func figures() -> [ReportFigure] { figuresAndOmissions().figures }
+
+    /// A figure or panel not drawn, and why, in one line for the report.
+    public struct Omission: Sendable, Equatable {
+        /// `figure left out` or `panel left out`.
+        public var kind: String
+        public var reason: String
+    }
+
+    /// The figures, and the figures and panels left out because they would
+    /// carry no information (a vertical line, a copy of another panel), each
+    /// with the reason the report gives.
+    public func figuresAndOmissions() -> (figures: [ReportFigure], omitted: [Omission]) {
+        guard !runs.isEmpty else { return ([], []) }
+        var figures: [ReportFigure] = [], omitted: [Omission] = []
+        let curves = learningCurves()
+        figures.append(curves.figure)
+        omitted += curves.omitted
+        let final = finalVersusCompute()
+        if let figure = final.figure { figures.append(figure) }
+        omitted += final.omitted
+        if let c = criticalBatch() {
+            figures.append(c)
+        } else if Set(runs.map(\.batchSize)).count >= 2 {
+            omitted.append(Omission(kind: "figure left out", reason: "critical-batch.svg: fewer than two batch sizes reached the threshold"))
+        }
+        figures += spec.environment.evaluationFigures(runs.compactMap { run in
             run.evaluations.map { EvaluatedRun(point: run.point, label: label(run.axisValues), evaluations: $0) }
         })
-        return out
+        return (figures, omitted)
+    }
+
+    /// Compute that varies less than this factor between runs draws a final
+    /// value against it as a near-vertical line, and supports no fit.
+    static let minimumComputeRange = 1.5
+
+    /// "every run ends at 81,920 env steps", "FLOPs vary only 1.08× (3.1e+10 to 3.35e+10)".
+    private func describeRange(_ x: String, _ values: [Double]) -> String {
+        let lo = values.min() ?? 0, hi = values.max() ?? 0
+        // Whole numbers with thousands separators: 81,920.
+        func grouped(_ x: Double) -> String {
+            let digits = String(Int(x.rounded()))
+            return String(digits.reversed().enumerated().map { i, c in i > 0 && i % 3 == 0 && c != "-" ? ",\(c)" : "\(c)" }.joined().reversed())
+        }
+        if x == "env_steps" {
+            return lo == hi ? "every run ends at \(grouped(lo)) env steps"
+                : String(format: "env steps vary only %.2f× (%@ to %@)", hi / lo, grouped(lo), grouped(hi))
+        }
+        return lo == hi ? String(format: "every run spends %.3g FLOPs", lo)
+            : String(format: "FLOPs vary only %.2f× (%.3g to %.3g)", hi / lo, lo, hi)
+    }
+
+    /// Whether FLOPs are one and the same affine function of env steps in
+    /// every run (the same warm start, the same FLOPs per env step, within
+    /// 1%): curves against FLOPs then repeat those against env steps.
+    func flopsFollowEnvSteps() -> Bool {
+        var line: (intercept: Double, slope: Double)?
+        for run in runs {
+            guard let steps = try? run.progress.doubles("env_steps"), let flops = try? run.progress.doubles("flops") else { return false }
+            let points = zip(steps, flops).compactMap { s, f in s.flatMap { s in f.map { (s, $0) } } }
+            guard let first = points.first, let last = points.last, last.0 > first.0 else { return false }
+            let slope = (last.1 - first.1) / (last.0 - first.0)
+            let intercept = first.1 - slope * first.0
+            guard points.allSatisfy({ abs(intercept + slope * $0.0 - $0.1) <= 0.01 * last.1 }) else { return false }
+            if let line {
+                // Intercepts (the warm start) compared at the scale of the run's FLOPs: both may be 0.
+                guard abs(line.slope - slope) <= 0.01 * max(abs(line.slope), abs(slope)), abs(line.intercept - intercept) <= 0.01 * last.1 else { return false }
+            } else {
+                line = (intercept, slope)
+            }
+        }
+        return line != nil
     }
 
     var seedsText: String {
@@ -53,12 +117,20 @@ extension SweepResults {
     }
 
     // (a)
-    func learningCurves() -> ReportFigure {
+    func learningCurves() -> (figure: ReportFigure, omitted: [Omission]) {
         let metric = metricName
         let secondary = metric == "episodic_return_mean" ? nil : "episodic_return_mean"
         var panels: [LinePlot] = []
+        var axes = [("env_steps", "env steps (log scale)"), ("flops", "training FLOPs (log scale)")]
+        var omitted: [Omission] = []
+        if flopsFollowEnvSteps() {
+            axes.removeLast()
+            omitted.append(Omission(
+                kind: "panel left out",
+                reason: "learning curves vs FLOPs: every run spends the same FLOPs per env step after the same warm start, so they would repeat the curves vs env steps"))
+        }
         for y in [metric] + (secondary.map { [$0] } ?? []) {
-            for (x, xLabel) in [("env_steps", "env steps (log scale)"), ("flops", "training FLOPs (log scale)")] {
+            for (x, xLabel) in axes {
                 var series: [LinePlot.Series] = []
                 for (i, group) in pointGroups.enumerated() {
                     var s = meanCurve(group.runs, x: x, y: y)
@@ -74,10 +146,11 @@ extension SweepResults {
                     width: LinePlot.width(fitting: series, atLeast: 640), height: 380))
             }
         }
-        return ReportFigure(
+        return (ReportFigure(
             file: "learning-curves.svg", title: "Learning curves per budget",
-            caption: "Mean over \(seedsText) (line) and mean ± one standard deviation (band), update by update; x on a log scale. FLOPs count the warm start, rollouts and updates.",
-            figure: Figure(panels: panels, columns: Figure.columns(fitting: panels)))
+            caption: "Mean over \(seedsText) (line) and mean ± one standard deviation (band), update by update; x on a log scale."
+                + (axes.count == 2 ? " FLOPs count the warm start, rollouts and updates." : ""),
+            figure: Figure(panels: panels, columns: Figure.columns(fitting: panels))), omitted)
     }
 
     /// "0.412 + 0.118·log10 x" or "0.03·x^0.12".
@@ -110,11 +183,19 @@ extension SweepResults {
     }
 
     // (b)
-    func finalVersusCompute() -> ReportFigure {
+    func finalVersusCompute() -> (figure: ReportFigure?, omitted: [Omission]) {
         let metric = metricName
+        let metricText = metric.replacingOccurrences(of: "_", with: " ")
         var panels: [LinePlot] = []
         var fitTexts: [String] = []
+        var flat: [(axis: String, range: String)] = []
         for (x, xLabel) in [("flops", "training FLOPs (log scale)"), ("env_steps", "env steps (log scale)")] {
+            // Compute that barely varies would draw the final metric as a vertical line.
+            let xs = runs.compactMap { $0.final(x) }.filter { $0 > 0 && $0.isFinite }
+            guard let lo = xs.min(), let hi = xs.max(), hi >= Self.minimumComputeRange * lo else {
+                flat.append((x == "flops" ? "FLOPs" : "env steps", xs.isEmpty ? "no run logged \(x)" : describeRange(x, xs)))
+                continue
+            }
             var seedPoints: [(x: Double, y: Double)] = []
             var meanPoints: [(x: Double, y: Double)] = [], band: [(x: Double, low: Double, high: Double)] = []
             for group in pointGroups {
@@ -141,10 +222,19 @@ extension SweepResults {
                 ],
                 width: 820, height: 400))
         }
-        return ReportFigure(
+        let why = "would be a near-vertical line"
+        if panels.isEmpty {
+            return (nil, [Omission(
+                kind: "figure left out",
+                reason: "final-vs-compute.svg: \(flat.map(\.range).joined(separator: " and ")) (less than \(Self.minimumComputeRange)× apart): final \(metricText) vs compute \(why)")])
+        }
+        let omitted = flat.map {
+            Omission(kind: "panel left out", reason: "final \(metricText) vs \($0.axis): \($0.range) (less than \(Self.minimumComputeRange)× apart), so it \(why)")
+        }
+        return (ReportFigure(
             file: "final-vs-compute.svg", title: "Final \(metric) vs compute",
             caption: "One point per point of the sweep (mean over seeds, band ± one standard deviation) and per seed; dashed: \(spec.fit == .logLinear ? "y = a + b·log10 x" : "y = c·x^k") fitted to every seed. \(fitTexts.joined(separator: "; ")).",
-            figure: Figure(panels: panels, columns: 1))
+            figure: Figure(panels: panels, columns: 1)), omitted)
     }
 
     // (c)

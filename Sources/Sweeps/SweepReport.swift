@@ -40,7 +40,8 @@ public struct SweepReport: Sendable {
         try AtomicFile.write(results.summaryTable().csvText, to: path(summaryCSV))
         written.append(path(summaryCSV))
         var entries: [HTMLReport.FigureEntry] = []
-        for figure in results.figures() {
+        let (figures, omitted) = results.figuresAndOmissions()
+        for figure in figures {
             try AtomicFile.write(figure.figure.svg(), to: path(figure.file))
             written.append(path(figure.file))
             entries.append(HTMLReport.FigureEntry(title: figure.title, file: figure.file, caption: figure.caption))
@@ -50,12 +51,12 @@ public struct SweepReport: Sendable {
         for stale in figureFiles where !entries.contains(where: { $0.file == stale }) {
             try? FileManager.default.removeItem(atPath: path(stale))
         }
-        let html = HTMLReport(title: "Sweep: \(results.spec.name)", settings: settings(results, sources: sources), figures: entries)
+        let html = HTMLReport(title: "Sweep: \(results.spec.name)", settings: settings(results, sources: sources, omitted: omitted), figures: entries)
         written.append(try html.write(toDirectory: outDirectory))
         return SweepReport(written: written, runs: results.runs.count, points: results.pointGroups.count, expectedRuns: results.spec.runs.count)
     }
 
-    static func settings(_ results: SweepResults, sources: [String]) -> [(key: String, value: String)] {
+    static func settings(_ results: SweepResults, sources: [String], omitted: [SweepResults.Omission] = []) -> [(key: String, value: String)] {
         let spec = results.spec
         var out: [(key: String, value: String)] = []
         if !spec.description.isEmpty { out.append(("description", spec.description)) }
@@ -68,9 +69,8 @@ public struct SweepReport: Sendable {
         }
         let t = spec.effectiveThreshold
         out.append(("threshold", "\(t.metric) ≥ \(CSVField.double(t.value).text)"))
-        if Set(results.runs.map(\.batchSize)).count >= 2, results.criticalBatch() == nil {
-            out.append(("critical batch", "no figure: fewer than two batch sizes reached the threshold"))
-        }
+        // One line for each figure or panel not drawn, saying why.
+        for omission in omitted { out.append((omission.kind, omission.reason)) }
         out.append(("runs", "\(results.runs.count) of \(spec.runs.count) finished (\(spec.points.count) points × \(spec.seeds.count) seeds)"))
         let wall = results.runs.compactMap { $0.final("wall_seconds") }.reduce(0, +)
         out.append(("training time", "\(Console.duration(wall)) summed over runs (wall-clock of each run's updates)"))

@@ -8,14 +8,14 @@ import TestSupport
 /// Figures and CSVs from synthetic runs: fast, and with known answers.
 final class SweepReportTests: XCTestCase {
     /// Runs whose accuracy after `updates` updates of `batch` steps follows
-    /// accuracy = 0.1 + 0.2·log10(flops), flops = 1000 × env steps.
-    private func syntheticRuns(batches: [Int], updates: (Int) -> Int, seeds: [String] = ["1", "2"], axis: String) -> [SweepRunData] {
+    /// accuracy = 0.1 + 0.2·log10(flops), flops = `flopsPerStep` × env steps.
+    private func syntheticRuns(batches: [Int], updates: (Int) -> Int, seeds: [String] = ["1", "2"], axis: String, flopsPerStep: Double = 1000) -> [SweepRunData] {
         var runs: [SweepRunData] = []
         for b in batches {
             for seed in seeds {
                 let n = updates(b)
                 let rows = (1...n).map { u -> [String] in
-                    let steps = Double(u * b), flops = 1000 * steps
+                    let steps = Double(u * b), flops = flopsPerStep * steps
                     return [String(u), String(u * b), CSVField.double(flops).text, "1.5", CSVField.double(0.1 + 0.2 * log10(flops)).text, "0.5"]
                 }
                 runs.append(SweepRunData(
@@ -31,8 +31,10 @@ final class SweepReportTests: XCTestCase {
     }
 
     func testFiguresAreWellFormedWithOneSeriesPerPoint() throws {
+        // The second point spends twice the FLOPs per env step (a wider
+        // network, say), so curves against FLOPs show something of their own.
         let results = SweepResults(spec: try spec("total-timesteps"), runs: syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "total-timesteps")
-            + syntheticRuns(batches: [128], updates: { _ in 20 }, axis: "total-timesteps").map { var r = $0; r.point = "total-timesteps=2"; r.axisValues = ["2"]; return r })
+            + syntheticRuns(batches: [128], updates: { _ in 20 }, axis: "total-timesteps", flopsPerStep: 2000).map { var r = $0; r.point = "total-timesteps=2"; r.axisValues = ["2"]; return r })
         let figures = results.figures()
         XCTAssertEqual(figures.map(\.file), ["learning-curves.svg", "final-vs-compute.svg"])
 
@@ -50,6 +52,53 @@ final class SweepReportTests: XCTestCase {
         XCTAssertEqual(final.count("circle", class: "marker"), 2 * (2 + 4))
         XCTAssertEqual(final.count("path", class: "series"), 2 * 2)
         XCTAssertTrue(final.text.contains("fit 0.1 + 0.2·log10 x (r² 1.00)"), final.text)
+        XCTAssertEqual(results.figuresAndOmissions().omitted, [])
+    }
+
+    /// Issue 17: panels that would carry no information are left out, and
+    /// the report says why in one line each.
+    func testFiguresWithoutInformationAreLeftOutAndSaidWhy() throws {
+        // (1) Every point ends at the same env steps, and FLOPs differ by 1.2×:
+        // final accuracy vs compute would be a vertical line in both panels.
+        let sameBudget = SweepResults(spec: try spec("workers"), runs:
+            syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "workers")
+            + syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "workers", flopsPerStep: 1200).map { var r = $0; r.point = "workers=2"; r.axisValues = ["2"]; return r })
+        var (figures, omitted) = sameBudget.figuresAndOmissions()
+        XCTAssertEqual(figures.map(\.file), ["learning-curves.svg"])
+        XCTAssertEqual(omitted.map(\.kind), ["figure left out"])
+        XCTAssertEqual(omitted[0].reason, "final-vs-compute.svg: FLOPs vary only 1.20× (1.28e+06 to 1.54e+06) and every run ends at 1,280 env steps (less than 1.5× apart): final accuracy vs compute would be a near-vertical line")
+
+        // (2) Env steps double, FLOPs per step the same for every point: the
+        // final-vs-FLOPs panel stays (FLOPs double too), but the learning
+        // curves vs FLOPs are the curves vs env steps on another scale.
+        let doubling = SweepResults(spec: try spec("total-timesteps"), runs:
+            syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "total-timesteps")
+            + syntheticRuns(batches: [128], updates: { _ in 20 }, axis: "total-timesteps").map { var r = $0; r.point = "total-timesteps=2"; r.axisValues = ["2"]; return r })
+        (figures, omitted) = doubling.figuresAndOmissions()
+        XCTAssertEqual(figures.map(\.file), ["learning-curves.svg", "final-vs-compute.svg"])
+        XCTAssertEqual(omitted.map(\.kind), ["panel left out"])
+        XCTAssertTrue(omitted[0].reason.hasPrefix("learning curves vs FLOPs: every run spends the same FLOPs per env step"), omitted[0].reason)
+        let curves = SVGElements.parse(figures[0].figure.svg())
+        XCTAssertEqual(curves.count("g", class: "panel"), 2, "accuracy and return vs env steps only")
+        XCTAssertFalse(curves.text.contains("FLOPs"))
+        XCTAssertEqual(SVGElements.parse(figures[1].figure.svg()).count("g", class: "panel"), 2)
+
+        // (3) FLOPs vary 4× but env steps by 1.25×: only the env-steps panel goes.
+        let wider = SweepResults(spec: try spec("hidden"), runs:
+            syntheticRuns(batches: [128], updates: { _ in 8 }, axis: "hidden")
+            + syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "hidden", flopsPerStep: 3200).map { var r = $0; r.point = "hidden=2"; r.axisValues = ["2"]; return r })
+        (figures, omitted) = wider.figuresAndOmissions()
+        XCTAssertEqual(figures.map(\.file), ["learning-curves.svg", "final-vs-compute.svg"])
+        XCTAssertEqual(omitted.map(\.reason), ["final accuracy vs env steps: env steps vary only 1.25× (1,024 to 1,280) (less than 1.5× apart), so it would be a near-vertical line"])
+        let final = SVGElements.parse(figures[1].figure.svg())
+        XCTAssertEqual(final.count("g", class: "panel"), 1)
+
+        // The report's settings table carries each reason, one line each.
+        let dir = try TemporaryDirectory()
+        _ = try SweepReport.write(sameBudget, to: dir.path)
+        let html = try String(contentsOfFile: dir.file("index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<th scope=\"row\">figure left out</th><td class=\"value\">final-vs-compute.svg: FLOPs vary only 1.20×"), html)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("final-vs-compute.svg")))
     }
 
     func testCriticalBatchFitRecoversKnownParameters() throws {
