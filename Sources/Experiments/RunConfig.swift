@@ -68,6 +68,7 @@ public struct RunConfig: Sendable, Equatable {
         }
         if run.runsDir.isEmpty { throw ConfigError("--runs-dir must not be empty") }
         try environment.validate()
+        try checkMemory()
     }
 
     /// A short description for progress lines.
