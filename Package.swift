@@ -62,7 +62,7 @@ let package = Package(
         // share; no product depends on them.
         .target(name: "TestSupport", dependencies: ["RL"], path: "Tests/TestSupport"),  // RL: the fuzzers' RNG
         .target(
-            name: "ExperimentsTestSupport", dependencies: ["Experiments", "Environments", "RunStorage", "RL"],
+            name: "ExperimentsTestSupport", dependencies: ["Experiments", "Environments", "RunStorage", "RL", "NN", "Tensor"],
             path: "Tests/ExperimentsTestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),

@@ -11,7 +11,7 @@ public enum RunEvaluation {
     /// flags of `rltrain eval`) ask.
     public static func evaluate(_ directory: RunDirectory, arguments: [String], console: Console) throws {
         let record = try RunRecord.read(from: directory)
-        try evaluate(record.config.environment, seed: record.config.ppo.seed, directory: directory, arguments: arguments, console: console)
+        try evaluate(record.config.environment, config: record.config, directory: directory, arguments: arguments, console: console)
     }
 
     /// Checks that `arguments` are valid evaluation flags for runs of `environment`.
@@ -20,18 +20,20 @@ public enum RunEvaluation {
     }
 
     private static func evaluate<S: EnvironmentSettings>(
-        _ settings: S, seed: UInt64, directory: RunDirectory, arguments: [String], console: Console
+        _ settings: S, config: RunConfig, directory: RunDirectory, arguments: [String], console: Console
     ) throws {
         let request = try S.evaluationRequest(arguments)
-        let actor = try loadActor(directory, as: S.Env.self)
-        try settings.evaluate(actor: actor, request, run: RunContext(directory: directory, console: console, seed: seed))
+        let actor = try loadActor(directory, config: config, as: S.Env.self)
+        try settings.evaluate(actor: actor, request, run: RunContext(directory: directory, console: console, seed: config.ppo.seed))
     }
 
-    /// The run's trained actor.
-    static func loadActor<E: Environment>(_ directory: RunDirectory, as: E.Type) throws -> MLP {
+    /// The run's trained actor, from a checkpoint checked as `--resume`
+    /// checks it: a network that does not fit the run's environment would
+    /// trap in its first forward pass.
+    static func loadActor<E: Environment>(_ directory: RunDirectory, config: RunConfig, as: E.Type) throws -> MLP {
         guard FileManager.default.fileExists(atPath: directory.checkpoint) else {
             throw ConfigFileError("\(directory.path) has no checkpoint yet: nothing to evaluate")
         }
-        return try CheckpointPayload<E>.read(from: directory).state.actor.network
+        return try CheckpointPayload<E>.load(from: directory, config: config).1.actor.network
     }
 }

@@ -91,6 +91,22 @@ struct CheckpointPayload<E: Environment>: Codable {
         }
     }
 
+    /// The run's checkpoint and the trainer it holds, refused in one line
+    /// naming the file when it was written for another configuration than
+    /// `config` or does not hold together (networks, optimiser moments or
+    /// reference policy of other shapes, environments of another size).
+    static func load(from directory: RunDirectory, config: RunConfig) throws -> (CheckpointPayload, Trainer<E>) {
+        let saved = try read(from: directory)
+        guard saved.config == config else {
+            throw ConfigFileError("\(directory.checkpoint) was written for another configuration than \(directory.config)")
+        }
+        do {
+            return (saved, try Trainer(config: config.ppo, state: saved.state))
+        } catch {
+            throw ConfigFileError("\(directory.checkpoint): \(error)")
+        }
+    }
+
     func write(to directory: RunDirectory) throws {
         // Sorted keys: swift-corelibs-foundation emits keyed containers and
         // dictionaries in hash order, which Swift seeds per process, so

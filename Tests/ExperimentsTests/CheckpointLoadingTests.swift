@@ -70,6 +70,39 @@ final class CheckpointLoadingTests: XCTestCase {
         XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished)
     }
 
+    /// Issue 17: a checkpoint with a valid checksum whose tensors, optimiser
+    /// moments, reference policy or environments do not fit the run is
+    /// refused by --resume and by rltrain eval, in one line naming the file.
+    func testInconsistentCheckpointsAreRefusedByResumeAndEval() throws {
+        let dir = try TemporaryDirectory()
+        var grpo = RunFixtures.config(.arithmetic, runsDir: dir.path, name: "grpo")
+        grpo.ppo.algorithm = .grpo
+        grpo.ppo.groupSize = 3
+        grpo.ppo.klCoef = 0.1
+        let runs: [(TestEnvironment, RunDirectory)] = [
+            (.gridworld, try stoppedRun(dir, env: .gridworld, name: "grid")),
+            (.arithmetic, try TrainingRun.start(grpo, options: RunFixtures.quiet(stopAfter: 2)).0),
+        ]
+        var applied: Set<CheckpointDamage> = []
+        for (env, directory) in runs {
+            let good = try bytes(directory.checkpoint)
+            for damage in CheckpointDamage.allCases {
+                guard try RunFixtures.damageCheckpoint(directory, env: env, damage) else { continue }
+                applied.insert(damage)
+                assertRefused(directory, damage.fragment)
+                assertRefused(directory, directory.checkpoint)
+                XCTAssertThrowsError(try RunEvaluation.evaluate(directory, arguments: [], console: Console(quiet: true)), "\(env) \(damage)") { error in
+                    let text = "\(error)"
+                    XCTAssertTrue(text.contains(damage.fragment) && text.contains(directory.checkpoint), "\(env) \(damage): \(text)")
+                    XCTAssertFalse(text.contains("\n"), text)
+                }
+                try write(good, directory.checkpoint)
+            }
+            XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished, "\(env)")
+        }
+        XCTAssertEqual(applied, Set(CheckpointDamage.allCases), "every damage tried on some run")
+    }
+
     func testAnotherEnvironmentsCheckpointIsRefused() throws {
         let dir = try TemporaryDirectory()
         let grid = try stoppedRun(dir, env: .gridworld, name: "grid")

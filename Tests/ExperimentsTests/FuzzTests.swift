@@ -10,8 +10,8 @@ import ExperimentsTestSupport
 /// Issue #7, item 4: random and mutated inputs to every parser a user's file
 /// reaches — config.json and checkpoints here, map files in EnvironmentsTests'
 /// GridMapFuzzTests — must give an error or a value, never a trap and never a
-/// hang. Seeded, so a failure reproduces; 4,900 inputs (2,500 configs,
-/// 2 × 1,200 checkpoints), a few seconds in release mode. `Mutator` and
+/// hang. Seeded, so a failure reproduces; 6,100 inputs (2,500 configs,
+/// 2 × 1,800 checkpoints), a few seconds in release mode. `Mutator` and
 /// `fuzz` are TestSupport's.
 ///
 /// TODO(sweep parser): the sweep-file parser (Sweeps' SweepJSON) has no fuzz
@@ -80,6 +80,31 @@ final class FuzzTests: XCTestCase {
         }
     }
 
+    /// One JSON-preserving edit of a checkpoint payload's text (compact JSON).
+    static func structuralEdit(_ text: String, rng: inout RNG) -> String {
+        let numbers = text.ranges(of: #"(?<=[\[,:])-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?(?=[\],}])"#)
+        let data = text.ranges(of: #""[A-Za-z0-9+/]{6,}={0,2}""#)
+        let elements = text.ranges(of: #",("[A-Za-z0-9+/=]*"|-?[0-9.eE+-]+)(?=[\],])"#)
+        switch rng.int(below: 3) {
+        case 0 where !numbers.isEmpty:
+            let values = ["-1", "0", "1", "2", "3", "7", "64", "65", "4294967296", "9223372036854775807", "-9223372036854775808", "1e308", "0.5"]
+            return text.replacingCharacters(in: numbers[rng.int(below: numbers.count)], with: values[rng.int(below: values.count)])
+        case 1 where !data.isEmpty:
+            let range = data[rng.int(below: data.count)]
+            var bytes = Data(base64Encoded: String(text[range].dropFirst().dropLast())) ?? Data()
+            switch rng.int(below: 3) {
+            case 0: bytes = bytes.dropLast(4 * (1 + rng.int(below: 3)))
+            case 1: bytes.append(contentsOf: [UInt8](repeating: 0x3F, count: 4 * (1 + rng.int(below: 3))))
+            default: bytes = Data()
+            }
+            return text.replacingCharacters(in: range, with: "\"" + Data(bytes).base64EncodedString() + "\"")
+        case _ where !elements.isEmpty:
+            return text.replacingCharacters(in: elements[rng.int(below: elements.count)], with: "")
+        default:
+            return text
+        }
+    }
+
     func testCheckpointLoader() throws {
         let dir = try TemporaryDirectory()
         var mutator = Mutator(rng: RNG(seed: 4242))
@@ -94,6 +119,16 @@ final class FuzzTests: XCTestCase {
             // ... and mutated payloads behind a valid checksum, as a hand-edited
             // file or a bug would make them, which reach the JSON decoder.
             files += (0..<500).map { _ in Array(Checkpoint.encode(payload: Data(mutator.mutate(Array(payload))))) }
+            // ... and structural edits that keep the JSON valid — a number
+            // (a shape, a size, a counter) changed, tensor data lengthened or
+            // shortened, an array element dropped — which the byte mutations
+            // above rarely produce and which reach the shape checks (issue 17).
+            let text = String(decoding: payload, as: UTF8.self)
+            files += (0..<600).map { _ in
+                var edited = text
+                for _ in 0..<(1 + mutator.rng.int(below: 2)) { edited = Self.structuralEdit(edited, rng: &mutator.rng) }
+                return Array(Checkpoint.encode(payload: Data(edited.utf8)))
+            }
             let url = URL(fileURLWithPath: directory.checkpoint)
             let (accepted, refused) = fuzz(files, "checkpoint loader (\(env))") { bytes in
                 try! Data(bytes).write(to: url)
@@ -103,5 +138,13 @@ final class FuzzTests: XCTestCase {
             print("checkpoint fuzz \(env): \(accepted) accepted, \(refused) refused")
             try good.write(to: url)
         }
+    }
+}
+
+extension String {
+    /// The ranges of every match of `pattern`.
+    fileprivate func ranges(of pattern: String) -> [Range<String.Index>] {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return regex.matches(in: self, range: NSRange(startIndex..., in: self)).compactMap { Range($0.range, in: self) }
     }
 }

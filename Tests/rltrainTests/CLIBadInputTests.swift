@@ -135,4 +135,34 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
         let resumed = try run(["--resume", grid.path, "--quiet"], in: dir)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
     }
+
+    /// Issue 17: checkpoints with a valid checksum but tensors, optimiser
+    /// moments, a reference policy or environments that do not fit the run;
+    /// and `rltrain eval` given the flags of the other environment's runs.
+    func testInconsistentCheckpointsAndOtherEnvironmentsEvalFlags() throws {
+        let dir = try TemporaryDirectory()
+        var grpo = RunFixtures.config(.arithmetic, runsDir: dir.path, name: "grpo")
+        grpo.ppo.algorithm = .grpo
+        grpo.ppo.groupSize = 3
+        grpo.ppo.klCoef = 0.1
+        let grid = try TrainingRun.start(RunFixtures.config(.gridworld, runsDir: dir.path, name: "grid"), options: RunFixtures.quiet(stopAfter: 2)).0
+        let arith = try TrainingRun.start(grpo, options: RunFixtures.quiet(stopAfter: 2)).0
+        try assertBadInput(["eval", grid.path, "--digits", "3"], "--digits is an option of arithmetic runs, not of gridworld runs", in: dir)
+        try assertBadInput(["eval", arith.path, "--episodes", "5"], "--episodes is an option of gridworld runs, not of arithmetic runs", in: dir)
+        try assertBadInput(["eval", arith.path, "--sample"], "--sample is an option of gridworld runs", in: dir)
+        var tried = 0
+        for (env, directory) in [(TestEnvironment.gridworld, grid), (.arithmetic, arith)] {
+            let good = try Data(contentsOf: URL(fileURLWithPath: directory.checkpoint))
+            for damage in CheckpointDamage.allCases {
+                guard try RunFixtures.damageCheckpoint(directory, env: env, damage) else { continue }
+                tried += 1
+                try assertBadInput(["--resume", directory.path], damage.fragment, in: dir)
+                try assertBadInput(["eval", directory.path], damage.fragment, in: dir)
+                try good.write(to: URL(fileURLWithPath: directory.checkpoint))
+            }
+            let evaluated = try run(["eval", directory.path] + (env == .gridworld ? ["--episodes", "5"] : ["--problems", "5"]), in: dir)
+            XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        }
+        XCTAssertGreaterThanOrEqual(tried, CheckpointDamage.allCases.count)
+    }
 }

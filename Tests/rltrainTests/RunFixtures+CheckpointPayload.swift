@@ -28,4 +28,25 @@ extension RunFixtures {
         encoder.outputFormatting = .sortedKeys
         return try encoder.encode(decoded)
     }
+
+    /// Rewrites the run's checkpoint with `damage` applied: a valid container
+    /// around a payload that does not fit its run. False (and nothing
+    /// written) when the checkpoint has nothing the damage could change.
+    static func damageCheckpoint(_ directory: RunDirectory, env: TestEnvironment, _ damage: CheckpointDamage) throws -> Bool {
+        switch env {
+        case .gridworld: return try damageCheckpoint(directory, damage, as: GridworldEnvironment.self)
+        case .arithmetic: return try damageCheckpoint(directory, damage, as: ArithmeticEnvironment.self)
+        }
+    }
+
+    static func damageCheckpoint<E: Environment>(_ directory: RunDirectory, _ damage: CheckpointDamage, as: E.Type) throws -> Bool {
+        var payload = try JSONDecoder().decode(CheckpointPayload<E>.self, from: try Checkpoint.read(from: directory.checkpoint))
+        guard damage.applies(to: payload.state) else { return false }
+        try damage.apply(to: &payload.state)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = damage.edit(String(decoding: try encoder.encode(payload), as: UTF8.self))
+        try Checkpoint.write(payload: Data(json.utf8), to: directory.checkpoint)
+        return true
+    }
 }
