@@ -45,7 +45,8 @@ public protocol EnvironmentSettings: Codable, Sendable, Equatable {
     /// Panels `curves.svg` draws beside return and success rate.
     static var curvePanels: [CurvePanel] { get }
     /// Runs before the first update of a new run (a supervised warm start,
-    /// say) and returns this environment's fields of row 0.
+    /// say) and returns this environment's fields of row 0. A long one
+    /// returns early once `run.shouldStop()` (what it returns is then unused).
     func prepare(_ trainer: inout Trainer<Env>, run: RunContext) throws -> [String: CSVField]
     /// This environment's fields of an update's `progress.csv` row.
     func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField]
@@ -89,11 +90,16 @@ public struct RunContext: Sendable {
     public var directory: RunDirectory
     public var console: Console
     public var seed: UInt64
+    /// True once the run has been asked to stop (Ctrl-C): a long `prepare`
+    /// (a warm start) checks it and returns early; the run then stops
+    /// without a checkpoint, so `--resume` starts it over.
+    public var shouldStop: @Sendable () -> Bool
 
-    public init(directory: RunDirectory, console: Console, seed: UInt64) {
+    public init(directory: RunDirectory, console: Console, seed: UInt64, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.directory = directory
         self.console = console
         self.seed = seed
+        self.shouldStop = shouldStop
     }
 }
 

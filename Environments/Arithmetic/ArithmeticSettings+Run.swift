@@ -52,7 +52,7 @@ extension ArithmeticSettings {
         var csvError: (any Error)?
         trainer.cloneBehaviour(
             observations: observations, masks: set.masks, actions: set.actions,
-            steps: bcSteps, learningRate: Float(bcLearningRate)
+            steps: bcSteps, learningRate: Float(bcLearningRate), shouldStop: run.shouldStop
         ) { progress in
             last = progress
             do {
@@ -62,6 +62,7 @@ extension ArithmeticSettings {
             }
         }
         if let csvError { throw csvError }
+        if run.shouldStop() { return [:] }  // stopped mid-way: the run keeps nothing of it
         try csv.sync()
         let after = try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits)
         run.console.line(String(

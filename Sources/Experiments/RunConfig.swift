@@ -19,7 +19,23 @@ public struct RunConfig: Sendable, Equatable {
         /// Environments per rollout worker; `ppo.numEnvs` is workers × this
         /// unless `--num-envs` set it directly.
         public var envsPerWorker = 8
+        /// Also log every progress.csv row to TensorBoard event files in the run directory.
+        public var tensorboard = false
         public init() {}
+
+        private enum CodingKeys: String, CodingKey { case runsDir, runName, checkpointEvery, envsPerWorker, tensorboard }
+
+        /// Keys missing from a `config.json` written before they existed
+        /// take their defaults (no TensorBoard).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = RunSettings()
+            runsDir = try c.decode(String.self, forKey: .runsDir)
+            runName = try c.decodeIfPresent(String.self, forKey: .runName)
+            checkpointEvery = try c.decode(Int.self, forKey: .checkpointEvery)
+            envsPerWorker = try c.decode(Int.self, forKey: .envsPerWorker)
+            tensorboard = try c.decodeIfPresent(Bool.self, forKey: .tensorboard) ?? d.tensorboard
+        }
     }
 
     /// The environment's name (`--env`).

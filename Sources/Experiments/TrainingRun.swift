@@ -137,17 +137,10 @@ struct TrainingLoop<S: EnvironmentSettings> {
         self.directory = directory
         self.options = options
         self.resuming = resuming
-        context = RunContext(directory: directory, console: options.console, seed: config.ppo.seed)
+        context = RunContext(directory: directory, console: options.console, seed: config.ppo.seed, shouldStop: options.shouldStop)
         if resuming {
-            let saved = try CheckpointPayload<S.Env>.read(from: directory)
-            guard saved.config == config else {
-                throw ConfigFileError("\(directory.checkpoint) was written for another configuration than \(directory.config)")
-            }
-            do {
-                trainer = try Trainer(config: config.ppo, state: saved.state)
-            } catch {
-                throw ConfigFileError("\(directory.checkpoint): \(error)")
-            }
+            let (saved, trainer) = try CheckpointPayload<S.Env>.load(from: directory, config: config)
+            self.trainer = trainer
             wallSecondsBefore = saved.wallSeconds
             progressRows = saved.progressRows
         } else {
@@ -169,23 +162,51 @@ struct TrainingLoop<S: EnvironmentSettings> {
         let clock = ContinuousClock()
         let started = clock.now
         let csv: CSVWriter
+        // TensorBoard's copy of progress.csv, step = env_steps. Events after
+        // the rows the checkpoint keeps are cut, as progress.csv's rows are:
+        // those rows end at the checkpoint's env steps, so the first step
+        // logged again is one more. A run that starts (over) keeps none.
+        var events: TensorBoardWriter?
+        let tags = TensorBoardTags.tags(for: columns)
+        func log(_ row: [String: CSVField], step: Int) throws {
+            try events?.append(step: Int64(step), scalars: TensorBoardTags.scalars(row, tags: tags))
+        }
         if resuming {
             csv = try CSVWriter(resuming: directory.progress, columns: columns, keepingRows: progressRows)
+            if config.run.tensorboard {
+                events = try TensorBoardWriter(resuming: directory.path, firstStep: Int64(trainer.envSteps) + 1)
+            }
             console.line("resuming after update \(trainer.completedUpdates) (\(trainer.envSteps) env steps)")
         } else {
             // Row 0: the policy before the first update (after the warm
             // start, if any), so that curves start where RL starts.
             var row = try settings.prepare(&trainer, run: context)
+            if options.shouldStop() {
+                // Stopped during the warm start: nothing of it is kept (its
+                // log would describe a policy no checkpoint holds), so the
+                // directory holds config.json alone, and --resume starts over.
+                try? FileManager.default.removeItem(atPath: directory.pretrain)
+                console.line("stopped before the first update; rltrain --resume \(directory.path) starts the run over")
+                return .interrupted
+            }
             let wallSeconds = (clock.now - started).seconds
             row.merge(["update": .int(0), "env_steps": .int(0), "episodes": .int(0), "wall_seconds": .double(wallSeconds),
                        "flops": .double(trainer.flops), "learning_rate": .double(config.ppo.learningRate)]) { $1 }
             csv = try CSVWriter(creating: directory.progress, columns: columns)
             try csv.append(row)
+            if config.run.tensorboard {
+                events = try TensorBoardWriter(resuming: directory.path, firstStep: 0)
+                try log(row, step: 0)
+                try events?.sync()
+            }
             try csv.sync()
             try saveCheckpoint(rows: csv.rowCount, wallSeconds: wallSeconds)
             wallSecondsBefore = wallSeconds
         }
-        defer { csv.close() }
+        defer {
+            csv.close()
+            events?.close()
+        }
         let loopStarted = clock.now
         var updateSeconds: [Double] = []
         let reportEvery = max(1, config.ppo.numUpdates / 20)
@@ -203,6 +224,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
             let isLast = trainer.isFinished
             row.merge(try settings.progressFields(trainer, metrics, isLast: isLast, run: context)) { $1 }
             try csv.append(row)
+            try log(row, step: metrics.envSteps)
 
             let remaining = Double(config.ppo.numUpdates - metrics.update) * median(updateSeconds.suffix(20))
             let line = String(
@@ -215,6 +237,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
             let interrupted = options.shouldStop() || options.stopAfterUpdates.map { metrics.update >= $0 } ?? false
             if metrics.update % config.run.checkpointEvery == 0 || isLast || interrupted {
                 try csv.sync()
+                try events?.sync()
                 try saveCheckpoint(rows: csv.rowCount, wallSeconds: wallSeconds)
             }
             if interrupted && !isLast {
@@ -226,7 +249,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
         console.finishStatus()
         try writeCurves()
         try settings.finish(trainer, run: context)
-        console.line("wrote \(directory.path)/{config.json, progress.csv, checkpoint.bin, curves.svg}")
+        console.line("wrote \(directory.path)/{config.json, progress.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*"))}")
         return .finished
     }
 

@@ -154,6 +154,24 @@ final class CheckpointLoadingTests: XCTestCase {
         }
     }
 
+    /// config.json and checkpoints written before `run.tensorboard` existed
+    /// load (without TensorBoard) and resume.
+    func testRunWrittenBeforeTheTensorBoardSettingResumes() throws {
+        let dir = try TemporaryDirectory()
+        let directory = try stoppedRun(dir)
+        let config = String(decoding: try bytes(directory.config), as: UTF8.self)
+        let oldConfig = config.replacingOccurrences(of: #",\s*"tensorboard" : false"#, with: "", options: .regularExpression)
+        XCTAssertNotEqual(oldConfig, config)
+        try write(Data(oldConfig.utf8), directory.config)
+        let payload = String(decoding: try Checkpoint.read(from: directory.checkpoint), as: UTF8.self)
+        let oldPayload = payload.replacingOccurrences(of: #","tensorboard":false"#, with: "")
+        XCTAssertNotEqual(oldPayload, payload)
+        try write(Checkpoint.encode(payload: Data(oldPayload.utf8)), directory.checkpoint)
+        XCTAssertFalse(try RunRecord.read(from: directory).config.run.tensorboard)
+        XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: directory.path).contains { $0.contains("tfevents") })
+    }
+
     func testDamagedConfigIsRefused() throws {
         let dir = try TemporaryDirectory()
         let directory = try stoppedRun(dir)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 import RL
 import Environments
@@ -126,6 +127,26 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(try RunFixtures.reproducibleRows(directory.progress), expected.rows)
     }
 
+    /// Ctrl-C during the warm start (issue 17): behaviour cloning stops at
+    /// its next Adam step, the run keeps nothing of it — the directory holds
+    /// config.json alone, no checkpoint — and --resume starts over, ending
+    /// as a run that was never stopped.
+    func testStopDuringWarmStartKeepsOnlyConfigAndResumeStartsOver() throws {
+        let dir = try TemporaryDirectory()
+        let expected = try reference(.arithmetic, workers: 1)
+        let config = Self.config(.arithmetic, workers: 1, algorithm: .ppo, runsDir: dir.path, name: "warm")
+        XCTAssertGreaterThan(config.arithmetic.bcSteps, 5)
+        let calls = CallCounter()
+        // Asked once per warm-start step: the stop comes after four of them.
+        let options = TrainingRun.Options(console: Console(quiet: true), shouldStop: { calls.next() > 4 })
+        let (directory, outcome) = try TrainingRun.start(config, options: options)
+        XCTAssertEqual(outcome, .interrupted)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["config.json"])
+        XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished)
+        XCTAssertEqual(try RunFixtures.reproducibleRows(directory.progress), expected.rows)
+        XCTAssertTrue(try RunFixtures.comparablePayload(directory.checkpoint, env: .arithmetic) == expected.checkpoint)
+    }
+
     func testResumingAFinishedRunChangesNothing() throws {
         let dir = try TemporaryDirectory()
         let config = RunFixtures.config(.gridworld, runsDir: dir.path, name: "done")
@@ -186,4 +207,10 @@ final class ResumeTests: XCTestCase {
         }
         XCTAssertEqual(payloads[0], payloads[1])
     }
+}
+
+/// Counts calls from any thread.
+private final class CallCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func next() -> Int { count.add(1, ordering: .sequentiallyConsistent).newValue }
 }

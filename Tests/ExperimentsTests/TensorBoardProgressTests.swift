@@ -95,6 +95,63 @@ final class TensorBoardProgressTests: XCTestCase {
         XCTAssertEqual(scalars["charts/learning_rate"]?.map { Float($0[1]) }, [Float](repeating: 2.5e-4, count: 10))
     }
 
+    /// Issue 17: a run with `--tensorboard`, stopped, resumed, "killed" with
+    /// updates logged past its last checkpoint, and resumed to the end. The
+    /// event files, read with TensorBoard's own reader, hold every
+    /// progress.csv column as a scalar with each step once: exactly the
+    /// final progress.csv, row 0 included.
+    func testRunWritesProgressToTensorBoardAcrossResume() throws {
+        let python = try tensorBoardPython()
+        for env in TestEnvironment.allCases {
+            let dir = try TemporaryDirectory()
+            var config = RunFixtures.config(env, runsDir: dir.path, name: "tb")
+            config.run.tensorboard = true
+            let (directory, first) = try TrainingRun.start(config, options: RunFixtures.quiet(stopAfter: 4))
+            XCTAssertEqual(first, .interrupted)
+            let checkpointAt4 = try Data(contentsOf: URL(fileURLWithPath: directory.checkpoint))
+            XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet(stopAfter: 7)), .interrupted)
+            // As after kill -9: the checkpoint of update 4, events and rows up to update 7.
+            try checkpointAt4.write(to: URL(fileURLWithPath: directory.checkpoint))
+            XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished)
+
+            let read = try readWithTensorBoard(directory.path, python: python)
+            let table = try CSVTable(path: directory.progress)
+            XCTAssertEqual(table.rows.count, 11, "\(env): row 0 and 10 updates")
+            let steps = try table.doubles("env_steps").map { Int(try XCTUnwrap($0)) }
+            XCTAssertEqual(steps, (0...10).map { $0 * 96 }, "\(env)")
+
+            // Three files, one per attempt, in name order; the second attempt's
+            // events (updates 5–7) were cut when the run resumed from update 4.
+            let files = try XCTUnwrap(read["files"] as? [[String: Any]])
+            XCTAssertEqual(files.count, 3, "\(env)")
+            XCTAssertEqual(files.map { $0["file_version"] as? String }, Array(repeating: "brain.Event:2", count: 3))
+            XCTAssertEqual(files.map { $0["steps"] as? [Int] ?? [-1] }, [Array(steps[0...4]), [], Array(steps[5...10])], "\(env)")
+
+            // Every column but the step, with every finite value of progress.csv at its row's step.
+            let scalars = try XCTUnwrap(read["scalars"] as? [String: [[Double]]])
+            var expectedTags: Set<String> = []
+            for (column, tag) in TensorBoardTags.tags(for: table.columns) {
+                let values = try table.doubles(column)
+                let expected = zip(steps, values).compactMap { step, value in value.flatMap { $0.isFinite ? (step, Float($0)) : nil } }
+                if expected.isEmpty { continue }
+                expectedTags.insert(tag)
+                let logged = try XCTUnwrap(scalars[tag], "\(env): \(tag) missing")
+                XCTAssertEqual(logged.map { Int($0[0]) }, expected.map(\.0), "\(env): \(tag) steps")
+                XCTAssertEqual(logged.map { Float($0[1]) }, expected.map(\.1), "\(env): \(tag) values")
+            }
+            XCTAssertEqual(Set(scalars.keys), expectedTags, "\(env)")
+            // Every column is measured somewhere in these runs, so every one is in TensorBoard.
+            XCTAssertEqual(missingColumns(table), [], "\(env)")
+            XCTAssertEqual(scalars.count, table.columns.count - 1, "\(env)")
+            XCTAssertTrue(expectedTags.contains("charts/success_rate") && expectedTags.contains("losses/value_loss"), "\(env)")
+        }
+    }
+
+    /// Columns of `table` that are empty in every row (never measured in a tiny run).
+    private func missingColumns(_ table: CSVTable) -> [String] {
+        table.columns.filter { column in (try? table.doubles(column))?.allSatisfy { $0 == nil || !$0!.isFinite } ?? true }
+    }
+
     /// `python3` (or $PYTHON) if it can import TensorBoard; otherwise the test is skipped.
     private func tensorBoardPython() throws -> String {
         let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
@@ -125,6 +182,8 @@ final class TensorBoardProgressTests: XCTestCase {
         directory = sys.argv[1]
         files = []
         for name in sorted(os.listdir(directory)):
+            if "tfevents" not in name:
+                continue
             reader = pywrap_tensorflow.PyRecordReader_New(os.path.join(directory, name))
             events = []
             while True:

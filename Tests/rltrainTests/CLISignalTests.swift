@@ -48,6 +48,40 @@ final class CLISignalTests: RLTrainProcessTestCase {
         }
     }
 
+    /// Issue 17: Ctrl-C during the warm start stops it at its next Adam step
+    /// and exits 130 at once, leaving config.json alone (no checkpoint, no
+    /// partial pretrain.csv); --resume then starts the run over.
+    func testSignalDuringWarmStartExits130LeavingOnlyConfig() throws {
+        let dir = try TemporaryDirectory()
+        // A warm start of 10 million Adam steps: minutes, were it not stopped.
+        let name = "warm"
+        var arguments = Self.tinyArguments(.arithmetic, runsDir: dir.path, name: name)
+        arguments += ["--bc-steps", "10000000"]
+        let child = try Child(arguments, in: dir)
+        let directory = RunDirectory(path: dir.file(name))
+        let deadline = Date().addingTimeInterval(30)
+        while rowCount(directory.pretrain) < 20 && child.process.isRunning && Date() < deadline { usleep(2_000) }
+        XCTAssertTrue(child.process.isRunning, "the warm start ended before the signal")
+        let sent = Date()
+        child.signal(SIGINT)
+        let result = child.wait(timeout: 30)
+        let seconds = Date().timeIntervalSince(sent)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertFalse(result.signalled)
+        XCTAssertLessThan(seconds, 2, "the warm start should stop at its next step")
+        XCTAssertTrue(result.stderr.contains("stopping"), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["config.json"])
+        // --resume starts over: it rebuilds the run from config.json (the
+        // same long warm start), so it is stopped again here and checked
+        // to have begun it anew.
+        let again = try Child(["--resume", directory.path, "--quiet"], in: dir)
+        let resumeDeadline = Date().addingTimeInterval(30)
+        while rowCount(directory.pretrain) < 2 && again.process.isRunning && Date() < resumeDeadline { usleep(2_000) }
+        XCTAssertEqual(try CSVTable(path: directory.pretrain).rows.first?.first, "1", "the warm start begins again at step 1")
+        again.signal(SIGINT)
+        XCTAssertEqual(again.wait(timeout: 30).status, 130)
+    }
+
     func testSecondSignalExitsAtOnce() throws {
         let dir = try TemporaryDirectory()
         // Two kill(2)s in the same instant merge in the kernel (standard signals

@@ -21,23 +21,25 @@ public enum BehaviourCloning {
 
     /// Runs `steps` Adam steps on (observations, masks, actions) and calls
     /// `report` after each with the loss and accuracy measured before it.
-    /// Returns the FLOPs spent.
+    /// Stops before the next step once `shouldStop()` (Ctrl-C: a warm start
+    /// takes seconds). Returns the FLOPs spent.
     @discardableResult
     public static func fit(
         _ network: inout MLP, observations: Tensor, masks: [Bool], actions: [Int],
-        steps: Int, learningRate: Float, report: (Progress) -> Void = { _ in }
+        steps: Int, learningRate: Float, shouldStop: () -> Bool = { false }, report: (Progress) -> Void = { _ in }
     ) -> Double {
         let count = observations.rows
         let actionCount = network.outputSize
         precondition(masks.count == count * actionCount && actions.count == count,
                      "demonstrations: \(count) observations, \(masks.count) mask flags, \(actions.count) actions")
-        guard count > 0 else { return 0 }
+        guard count > 0, steps > 0 else { return 0 }
         var optimizer = Adam(learningRate: learningRate)
         var workspace = MLP.Workspace()
         var gradient = Tensor(zeros: [count, actionCount])
         var logProbabilities = [Float](repeating: 0, count: actionCount)
         var flops = 0.0
         for step in 1...steps {
+            if shouldStop() { break }
             network.zeroGradients()
             let logits = network.forward(observations, workspace: &workspace)
             var loss = 0.0

@@ -260,15 +260,16 @@ public struct Trainer<E: Environment>: Sendable {
     // MARK: - Supervised warm start
 
     /// Behaviour cloning of the actor before the first update (see
-    /// `BehaviourCloning.fit`); its FLOPs count towards `flops`.
+    /// `BehaviourCloning.fit`, which stops early once `shouldStop()`); its
+    /// FLOPs count towards `flops`.
     public mutating func cloneBehaviour(
         observations: Tensor, masks: [Bool], actions: [Int], steps: Int, learningRate: Float,
-        report: (BehaviourCloning.Progress) -> Void = { _ in }
+        shouldStop: () -> Bool = { false }, report: (BehaviourCloning.Progress) -> Void = { _ in }
     ) {
         let spent = actor.modifyNetwork { network in
             BehaviourCloning.fit(
                 &network, observations: observations, masks: masks, actions: actions,
-                steps: steps, learningRate: learningRate, report: report)
+                steps: steps, learningRate: learningRate, shouldStop: shouldStop, report: report)
         }
         flops += spent
     }
