@@ -7,17 +7,17 @@ import Experiments
 /// `rltrain eval RUN_DIR [flags]`: measures a trained policy; the flags are
 /// the run's environment's.
 struct Evaluate: ParsableCommand {
-    static var configuration: CommandConfiguration {
-        CommandConfiguration(
-            commandName: "eval",
-            abstract: "Evaluate a trained run on held-out problems (arithmetic) or fresh episodes (gridworld).",
-            usage: "rltrain eval <run-dir> [<flags of the run's environment>]",
-            discussion: """
-                Appends one row per call to RUN_DIR/eval.csv. The flags depend on the run's environment:
+    // Built once: argument-parser asks for it many times per parse, and the
+    // help text it holds is assembled from every environment's flags.
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a trained run on held-out problems (arithmetic) or fresh episodes (gridworld).",
+        usage: "rltrain eval <run-dir> [<flags of the run's environment>]",
+        discussion: """
+            Appends one row per call to RUN_DIR/eval.csv. The flags depend on the run's environment:
 
-                \(HelpText.options(title: "EVALUATION OPTIONS", of: { $0.evaluationHelp }))
-                """)
-    }
+            \(HelpText.options(title: "EVALUATION OPTIONS", of: { $0.evaluationHelp }))
+            """)
 
     @Argument(help: "The run directory (holding config.json and checkpoint.bin).")
     var runDir: String

@@ -4,56 +4,73 @@ import RL
 extension PolicyAlgorithmKind: ExpressibleByArgument {}
 
 /// PPO's flags, with CleanRL's names. Each is optional: a flag left out keeps
-/// the environment's default (shown in config.json).
+/// the environment's default (shown in config.json). Every value is taken
+/// `.unconditional`ly, so that `--learning-rate -1` reaches validation (and
+/// its message with the allowed range) instead of "-1" being read as a flag.
 struct PPOOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Algorithm: ppo (with a critic; the default), or the critic-free grpo, dr-grpo or rloo, which sample groups of episodes per problem.", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Algorithm: ppo (with a critic; the default), or the critic-free grpo, dr-grpo or rloo, which sample groups of episodes per problem.", valueName: "name"))
     var algo: PolicyAlgorithmKind?
-    @Option(help: "Critic-free algorithms: episodes per problem, all from the same start (default 8).")
+    @Option(parsing: .unconditional, help: "Critic-free algorithms: episodes per problem, all from the same start (default 8).")
     var groupSize: Int?
-    @Option(help: "Critic-free algorithms: weight of the KL penalty to the policy as RL began (k3 estimator, in the loss; default 0).")
+    @Option(parsing: .unconditional, help: "Critic-free algorithms: weight of the KL penalty to the policy as RL began (k3 estimator, in the loss; default 0).")
     var klCoef: Double?
-    @Option(help: "Seed of every random stream (envs, actions, shuffles, init).")
+    @Option(parsing: .unconditional, help: "Seed of every random stream (envs, actions, shuffles, init): an integer from 0 to 2^64 − 1.", transform: PPOOptions.seed)
     var seed: UInt64?
-    @Option(help: "Environment steps to train for (default: 500000 gridworld, 400000 arithmetic).")
+    @Option(parsing: .unconditional, help: "Environment steps to train for (default: 500000 gridworld, 400000 arithmetic).")
     var totalTimesteps: Int?
-    @Option(help: "Adam learning rate (default 2.5e-4).")
+    @Option(parsing: .unconditional, help: "Adam learning rate (default 2.5e-4).")
     var learningRate: Double?
-    @Option(help: "Parallel environments in all (default: workers × envs-per-worker).")
+    @Option(parsing: .unconditional, help: "Parallel environments in all (default: workers × envs-per-worker).")
     var numEnvs: Int?
-    @Option(help: "Steps per environment per rollout (default 128).")
+    @Option(parsing: .unconditional, help: "Steps per environment per rollout (default 128).")
     var numSteps: Int?
-    @Option(help: "Anneal the learning rate linearly to 0: true or false (default true).")
+    @Option(parsing: .unconditional, help: "Anneal the learning rate linearly to 0: true or false (default true).")
     var annealLr: Bool?
-    @Option(help: "Discount factor γ in [0, 1] (default 0.99 gridworld, 1 arithmetic).")
+    @Option(parsing: .unconditional, help: "Discount factor γ in [0, 1] (default 0.99 gridworld, 1 arithmetic).")
     var gamma: Double?
-    @Option(help: "GAE λ in [0, 1] (default 0.95).")
+    @Option(parsing: .unconditional, help: "GAE λ in [0, 1] (default 0.95).")
     var gaeLambda: Double?
-    @Option(help: "Minibatches per epoch (default 4).")
+    @Option(parsing: .unconditional, help: "Minibatches per epoch (default 4).")
     var numMinibatches: Int?
-    @Option(help: "Epochs over each rollout (default 4).")
+    @Option(parsing: .unconditional, help: "Epochs over each rollout (default 4).")
     var updateEpochs: Int?
-    @Option(help: "Normalise advantages per minibatch: true or false (default true).")
+    @Option(parsing: .unconditional, help: "Normalise advantages per minibatch: true or false (default true).")
     var normAdv: Bool?
-    @Option(help: "Surrogate clipping ε (default 0.2).")
+    @Option(parsing: .unconditional, help: "Surrogate clipping ε (default 0.2).")
     var clipCoef: Double?
-    @Option(help: "Clip the value loss too: true or false (default true).")
+    @Option(parsing: .unconditional, help: "Clip the value loss too: true or false (default true).")
     var clipVloss: Bool?
-    @Option(help: "Entropy bonus coefficient (default 0.01).")
+    @Option(parsing: .unconditional, help: "Entropy bonus coefficient (default 0.01).")
     var entCoef: Double?
-    @Option(help: "Value loss coefficient (default 0.5).")
+    @Option(parsing: .unconditional, help: "Value loss coefficient (default 0.5).")
     var vfCoef: Double?
-    @Option(help: "Global gradient-norm clip (default 0.5).")
+    @Option(parsing: .unconditional, help: "Global gradient-norm clip (default 0.5).")
     var maxGradNorm: Double?
-    @Option(help: "Stop an update's epochs once approx-KL exceeds this (default: off).")
+    @Option(parsing: .unconditional, help: "Stop an update's epochs once approx-KL exceeds this (default: off).")
     var targetKl: Double?
-    @Option(help: ArgumentHelp("Hidden layer widths (default 64,64).", valueName: "w1,w2,…"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hidden layer widths (default 64,64).", valueName: "w1,w2,…"))
     var hidden: LayerWidths?
-    @Option(help: "Hidden activation: tanh or relu (default tanh).")
+    @Option(parsing: .unconditional, help: "Hidden activation: tanh or relu (default tanh).")
     var activation: String?
-    @Option(help: "Rollout worker threads (1–1024, at most num-envs; default 1).")
+    @Option(parsing: .unconditional, help: "Rollout worker threads (1–1024, at most num-envs; default 1).")
     var workers: Int?
-    @Option(help: "Environments per worker when --num-envs is not given (default 8 gridworld, 1 arithmetic).")
+    @Option(parsing: .unconditional, help: "Environments per worker when --num-envs is not given (default 8 gridworld, 1 arithmetic).")
     var envsPerWorker: Int?
+
+    /// Every flag given, by name (`--resume` accepts none of them).
+    var flagsGiven: [String] {
+        let given: [(String, Bool)] = [
+            ("algo", algo != nil), ("group-size", groupSize != nil), ("kl-coef", klCoef != nil), ("seed", seed != nil),
+            ("total-timesteps", totalTimesteps != nil), ("learning-rate", learningRate != nil), ("num-envs", numEnvs != nil),
+            ("num-steps", numSteps != nil), ("anneal-lr", annealLr != nil), ("gamma", gamma != nil),
+            ("gae-lambda", gaeLambda != nil), ("num-minibatches", numMinibatches != nil), ("update-epochs", updateEpochs != nil),
+            ("norm-adv", normAdv != nil), ("clip-coef", clipCoef != nil), ("clip-vloss", clipVloss != nil),
+            ("ent-coef", entCoef != nil), ("vf-coef", vfCoef != nil), ("max-grad-norm", maxGradNorm != nil),
+            ("target-kl", targetKl != nil), ("hidden", hidden != nil), ("activation", activation != nil),
+            ("workers", workers != nil), ("envs-per-worker", envsPerWorker != nil),
+        ]
+        return given.filter(\.1).map { "--\($0.0)" }
+    }
 
     /// Flags that have no effect without a critic, refused with a critic-free algorithm.
     var criticOnlyFlagsGiven: [String] {
@@ -97,6 +114,16 @@ struct PPOOptions: ParsableArguments {
         let (perWorkerEnvs, overflow1) = perWorker.multipliedReportingOverflow(by: c.groupSize)
         let (product, overflow2) = c.workers.multipliedReportingOverflow(by: perWorkerEnvs)
         c.numEnvs = numEnvs ?? (overflow1 || overflow2 ? Int.max : product)
+    }
+}
+
+extension PPOOptions {
+    /// `--seed`: argument-parser's own message would not say the range.
+    @Sendable static func seed(_ text: String) throws -> UInt64 {
+        guard let value = UInt64(text) else {
+            throw ValidationError("--seed must be an integer from 0 to \(UInt64.max), got '\(text)'")
+        }
+        return value
     }
 }
 

@@ -6,24 +6,24 @@ import Experiments
 
 @main
 struct RLTrain: ParsableCommand {
-    static var configuration: CommandConfiguration {
-        CommandConfiguration(
-            commandName: "rltrain",
-            abstract: "A fast, honest PPO trainer: gridworlds, and arithmetic that a policy learns to reason about.",
-            discussion: """
-                Train:     rltrain --env arithmetic --workers 8
-                           rltrain --env gridworld --layout fourrooms --total-timesteps 1500000
-                Resume:    rltrain --resume runs/<run-name>
-                Evaluate:  rltrain eval runs/<run-name> --digits 12 --samples 8 --show 3
-                Sweep:     rltrain sweep Benchmarks/doubling-steps.json
+    // Built once: argument-parser asks for it many times per parse, and the
+    // help text it holds is assembled from every environment's flags.
+    static let configuration = CommandConfiguration(
+        commandName: "rltrain",
+        abstract: "A fast, honest PPO trainer: gridworlds, and arithmetic that a policy learns to reason about.",
+        discussion: """
+            Train:     rltrain --env arithmetic --workers 8
+                       rltrain --env gridworld --layout fourrooms --total-timesteps 1500000
+            Resume:    rltrain --resume runs/<run-name>
+            Evaluate:  rltrain eval runs/<run-name> --digits 12 --samples 8 --show 3
+            Sweep:     rltrain sweep Benchmarks/doubling-steps.json
 
-                ENVIRONMENTS (--env NAME; `rltrain help train` lists their flags):
-                \(HelpText.environments)
-                """,
-            version: versionText,
-            subcommands: [Train.self, Evaluate.self, Sweep.self, Report.self],
-            defaultSubcommand: Train.self)
-    }
+            ENVIRONMENTS (--env NAME; `rltrain help train` lists their flags):
+            \(HelpText.environments)
+            """,
+        version: versionText,
+        subcommands: [Train.self, Evaluate.self, Sweep.self, Report.self],
+        defaultSubcommand: Train.self)
 
     static var versionText: String {
         let request = ProcessInfo.processInfo.environment["RLTRAIN_BLAS"]

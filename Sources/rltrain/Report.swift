@@ -18,7 +18,7 @@ struct Report: ParsableCommand {
     @Argument(help: "Sweep output directories (e.g. one per shard).")
     var directories: [String]
 
-    @Option(help: ArgumentHelp("Where to write the report (default: the first DIR).", valueName: "dir"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Where to write the report (default: the first DIR).", valueName: "dir"))
     var out: String?
 
     @Flag(help: "Print nothing but errors.")

@@ -22,13 +22,13 @@ struct Sweep: ParsableCommand {
     @Argument(help: "The sweep file (JSON).")
     var file: String
 
-    @Option(help: ArgumentHelp("Output directory (default sweeps/<file name>).", valueName: "dir"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Output directory (default sweeps/<file name>).", valueName: "dir"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Run only shard k of n (every n-th run, starting at the k-th).", valueName: "k/n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only shard k of n (every n-th run, starting at the k-th).", valueName: "k/n"))
     var shard: String?
 
-    @Option(help: "Runs to train side by side on this machine.")
+    @Option(parsing: .unconditional, help: "Runs to train side by side on this machine.")
     var jobs: Int = 1
 
     @Flag(help: "Print nothing but errors.")

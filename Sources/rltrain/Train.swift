@@ -7,21 +7,25 @@ import Experiments
 
 /// `rltrain [--env …] [flags]`: trains a policy with PPO and writes a run directory.
 struct Train: ParsableCommand {
-    static var configuration: CommandConfiguration {
-        CommandConfiguration(
-            commandName: "train",
-            abstract: "Train a policy with PPO (the default command).",
-            discussion: """
-                Every flag left out takes the environment's default; config.json in the run directory records them all.
+    // Built once: argument-parser asks for it many times per parse, and the
+    // help text it holds is assembled from every environment's flags.
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a policy with PPO (the default command).",
+        discussion: """
+            Every flag left out takes the environment's default; config.json in the run directory records them all.
 
-                \(HelpText.options(title: "OPTIONS", of: { $0.trainingHelp }))
-                """)
-    }
+            \(HelpText.options(title: "OPTIONS", of: { $0.trainingHelp }))
+            """)
 
-    @Option(help: ArgumentHelp("The environment to train in; its own flags are listed above.", valueName: "name"))
-    var env: EnvironmentName = EnvironmentName(EnvironmentRegistry.defaultEnvironment)
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("The environment to train in (default \(EnvironmentRegistry.defaultEnvironment.name)); its own flags are listed above.", valueName: "name"))
+    var env: EnvironmentName?
 
-    @Option(help: ArgumentHelp("Continue the run in this directory from its last checkpoint; every other flag is taken from its config.json.", valueName: "run-dir"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Continue the run in this directory from its last checkpoint; every other flag is taken from its config.json.", valueName: "run-dir"))
     var resume: String?
 
     @OptionGroup(title: "PPO") var ppo: PPOOptions
@@ -34,7 +38,7 @@ struct Train: ParsableCommand {
 
     /// The full configuration: the environment's defaults, then every flag given.
     func makeConfig() throws -> RunConfig {
-        var config = RunConfig.defaults(for: env.type)
+        var config = RunConfig.defaults(for: env?.type ?? EnvironmentRegistry.defaultEnvironment)
         ppo.apply(to: &config.ppo, envsPerWorker: &config.run.envsPerWorker)
         try config.applyEnvironmentArguments(environmentArguments)
         runOptions.apply(to: &config.run)
@@ -44,8 +48,11 @@ struct Train: ParsableCommand {
 
     mutating func validate() throws {
         if resume != nil {
-            guard CommandLine.arguments.dropFirst().filter({ $0.hasPrefix("--") && $0 != "--resume" && !$0.hasPrefix("--resume=") && $0 != "--quiet" }).isEmpty else {
-                throw ValidationError("--resume takes its settings from the run's config.json; give no other flag")
+            // From the parsed flags, not CommandLine.arguments: a sweep and
+            // the tests parse argument lists of their own.
+            let given = (env != nil ? ["--env"] : []) + ppo.flagsGiven + runOptions.settingFlagsGiven + environmentArguments
+            guard given.isEmpty else {
+                throw ValidationError("--resume takes its settings from the run's config.json; give no other flag (got \(given[0]))")
             }
             return
         }

@@ -68,6 +68,25 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
             (["eval", dir.path, "--samples", "0"], "--samples"), (["eval", dir.path, "--problems", "nan"], "--problems"),
             (["eval", dir.path, "--digits", "99"], "--digits"), (["eval", dir.path, "--episodes", "0"], "--episodes"),
             (["--resume", dir.path], "is not a run directory"), (["--resume", dir.path, "--seed", "3"], "give no other flag"),
+            // Issue 17: negative numbers reach validation, which gives the allowed range.
+            (grid + ["--learning-rate", "-1"], "--learning-rate must be a number in (0, 1000], got -1"),
+            (grid + ["--seed", "-1"], "--seed must be an integer from 0 to 18446744073709551615, got '-1'"),
+            (grid + ["--num-steps", "-3"], "--num-steps must be a positive integer, got -3"),
+            (grid + ["--ent-coef", "-1"], "--ent-coef must be a number in [0, 1e6], got -1"),
+            (grid + ["--gamma", "-0.5"], "--gamma must be in [0, 1]"), (grid + ["--checkpoint-every", "-2"], "--checkpoint-every"),
+            (grid + ["--max-steps", "-4"], "--max-steps must be a positive integer, got -4"),
+            (arith + ["--think-cost", "-1"], "think cost must be a finite number ≥ 0, got -1"),
+            (arith + ["--think-budget", "-1"], "think budget must be between 0 and"),
+            (arith + ["--demos", "-5"], "--demos must be 0 or more, got -5"),
+            (["sweep", dir.file("none.json"), "--jobs", "-1"], "--jobs must be between 1 and 256, got -1"),
+            (["eval", dir.path, "--samples", "-1"], "--samples must be between 1 and 1024, got -1"),
+            // Memory that cannot fit: refused up front, with the estimate.
+            (arith + ["--hidden", "65536,65536"], "of memory (networks with gradients and Adam moments"),
+            (grid + ["--num-envs", "1000000", "--num-steps", "1000", "--total-timesteps", "1000000000"], "of physical memory here"),
+            // Options of the other environment.
+            (arith + ["--layout", "fourrooms"], "--layout is an option of gridworld, not of arithmetic"),
+            (grid + ["--think-budget", "2"], "--think-budget is an option of arithmetic, not of gridworld"),
+            (["--resume", dir.path, "--tensorboard"], "give no other flag (got --tensorboard)"),
         ]
         for (arguments, fragment) in cases {
             try assertBadInput(arguments, fragment, in: dir)

@@ -86,21 +86,21 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         if numUpdates == 0 {
             throw ConfigError("--total-timesteps \(totalTimesteps) is less than one batch of \(batchSize) samples (num-envs × num-steps)")
         }
-        try finite(learningRate, "learning-rate", Double.leastNonzeroMagnitude...1e3, "a positive finite number")
+        try finite(learningRate, "learning-rate", Double.leastNonzeroMagnitude...1e3, "a number in (0, 1000]")
         try finite(gamma, "gamma", 0...1, "in [0, 1]")
         try finite(gaeLambda, "gae-lambda", 0...1, "in [0, 1]")
-        try finite(clipCoef, "clip-coef", Double.leastNonzeroMagnitude...1e6, "a positive finite number")
-        try finite(entCoef, "ent-coef", 0...1e6, "a non-negative finite number")
-        try finite(vfCoef, "vf-coef", 0...1e6, "a non-negative finite number")
-        try finite(maxGradNorm, "max-grad-norm", Double.leastNonzeroMagnitude...1e12, "a positive finite number")
-        if let kl = targetKL { try finite(kl, "target-kl", Double.leastNonzeroMagnitude...1e12, "a positive finite number") }
+        try finite(clipCoef, "clip-coef", Double.leastNonzeroMagnitude...1e6, "a number in (0, 1e6]")
+        try finite(entCoef, "ent-coef", 0...1e6, "a number in [0, 1e6]")
+        try finite(vfCoef, "vf-coef", 0...1e6, "a number in [0, 1e6]")
+        try finite(maxGradNorm, "max-grad-norm", Double.leastNonzeroMagnitude...1e12, "a number in (0, 1e12]")
+        if let kl = targetKL { try finite(kl, "target-kl", Double.leastNonzeroMagnitude...1e12, "a number in (0, 1e12]") }
         if hidden.isEmpty || hidden.contains(where: { $0 <= 0 || $0 > 65_536 }) {
             throw ConfigError("--hidden must list positive layer widths such as 64,64, got \(hidden.map(String.init).joined(separator: ","))")
         }
         if !["tanh", "relu"].contains(activation) {
             throw ConfigError("--activation must be tanh or relu, got \(activation)")
         }
-        try finite(klCoef, "kl-coef", 0...1e6, "a non-negative finite number")
+        try finite(klCoef, "kl-coef", 0...1e6, "a number in [0, 1e6]")
         if algorithm.usesCritic {
             if groupSize != 1 {
                 throw ConfigError("--group-size is for the critic-free algorithms (grpo, dr-grpo, rloo), not \(algorithm.rawValue)")
