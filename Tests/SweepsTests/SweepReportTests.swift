@@ -66,7 +66,7 @@ final class SweepReportTests: XCTestCase {
         var (figures, omitted) = sameBudget.figuresAndOmissions()
         XCTAssertEqual(figures.map(\.file), ["learning-curves.svg"])
         XCTAssertEqual(omitted.map(\.kind), ["figure left out"])
-        XCTAssertEqual(omitted[0].reason, "final-vs-compute.svg: FLOPs vary only 1.20× (1.28e+06 to 1.54e+06) and every run ends at 1,280 env steps (less than 1.5× apart): final accuracy vs compute would be a near-vertical line")
+        XCTAssertEqual(omitted[0].reason, "final-vs-compute.svg: FLOPs vary only 1.20× (1.28e+06 to 1.54e+06), less than 1.5×; every run ends at 1,280 env steps: final accuracy vs compute would be a near-vertical line")
 
         // (2) Env steps double, FLOPs per step the same for every point: the
         // final-vs-FLOPs panel stays (FLOPs double too), but the learning
@@ -77,7 +77,7 @@ final class SweepReportTests: XCTestCase {
         (figures, omitted) = doubling.figuresAndOmissions()
         XCTAssertEqual(figures.map(\.file), ["learning-curves.svg", "final-vs-compute.svg"])
         XCTAssertEqual(omitted.map(\.kind), ["panel left out"])
-        XCTAssertTrue(omitted[0].reason.hasPrefix("learning curves vs FLOPs: every run spends the same FLOPs per env step"), omitted[0].reason)
+        XCTAssertTrue(omitted[0].reason.hasPrefix("learning curves vs FLOPs: FLOPs follow env steps by the same line in every run"), omitted[0].reason)
         let curves = SVGElements.parse(figures[0].figure.svg())
         XCTAssertEqual(curves.count("g", class: "panel"), 2, "accuracy and return vs env steps only")
         XCTAssertFalse(curves.text.contains("FLOPs"))
@@ -89,7 +89,7 @@ final class SweepReportTests: XCTestCase {
             + syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "hidden", flopsPerStep: 3200).map { var r = $0; r.point = "hidden=2"; r.axisValues = ["2"]; return r })
         (figures, omitted) = wider.figuresAndOmissions()
         XCTAssertEqual(figures.map(\.file), ["learning-curves.svg", "final-vs-compute.svg"])
-        XCTAssertEqual(omitted.map(\.reason), ["final accuracy vs env steps: env steps vary only 1.25× (1,024 to 1,280) (less than 1.5× apart), so it would be a near-vertical line"])
+        XCTAssertEqual(omitted.map(\.reason), ["final accuracy vs env steps: env steps vary only 1.25× (1,024 to 1,280), less than 1.5×, so it would be a near-vertical line"])
         let final = SVGElements.parse(figures[1].figure.svg())
         XCTAssertEqual(final.count("g", class: "panel"), 1)
 
