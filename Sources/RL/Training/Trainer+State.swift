@@ -18,13 +18,17 @@ extension Trainer {
         public var episodes: Int
         public var flops: Double
         public var recentEpisodes: [EpisodeSummary]
+        /// Absent in checkpoints written before it was measured.
+        public var actorNoiseScale: GradientNoiseScale?
+        public var criticNoiseScale: GradientNoiseScale?
     }
 
     public var state: State {
         State(
             actor: actor, critic: critic, reference: reference, slots: slots, shuffleRNG: shuffleRNG,
             completedUpdates: completedUpdates, envSteps: envSteps, episodes: episodes,
-            flops: flops, recentEpisodes: episodeWindow.episodes)
+            flops: flops, recentEpisodes: episodeWindow.episodes,
+            actorNoiseScale: actorNoiseScale, criticNoiseScale: critic == nil ? nil : criticNoiseScale)
     }
 
     /// Rebuilds a trainer from a saved state, refusing one that does not fit
@@ -70,5 +74,7 @@ extension Trainer {
         episodes = state.episodes
         flops = state.flops
         episodeWindow = EpisodeWindow(state.recentEpisodes)
+        actorNoiseScale = state.actorNoiseScale ?? GradientNoiseScale()
+        criticNoiseScale = state.criticNoiseScale ?? GradientNoiseScale()
     }
 }

@@ -25,6 +25,9 @@ public struct Trainer<E: Environment>: Sendable {
     /// Floating-point operations spent so far (warm start, rollouts, updates).
     public internal(set) var flops = 0.0
     public internal(set) var episodeWindow = EpisodeWindow()
+    /// The gradient noise scale of the actor's and the critic's gradients, smoothed over updates.
+    public internal(set) var actorNoiseScale = GradientNoiseScale()
+    public internal(set) var criticNoiseScale = GradientNoiseScale()
 
     let algorithm: any PolicyAlgorithm
     var workers: [RolloutWorker<E>]
@@ -131,6 +134,7 @@ public struct Trainer<E: Environment>: Sendable {
 
         // 4. Optimise: updateEpochs passes over the batch in shuffled minibatches.
         var indices = Array(0..<buffer.count)
+        var actorGradients = GradientAccumulator(), criticGradients = GradientAccumulator()
         for epoch in 1...config.updateEpochs {
             shuffleRNG.shuffle(&indices)
             for range in minibatchRanges(buffer.count) {
@@ -138,6 +142,10 @@ public struct Trainer<E: Environment>: Sendable {
                     indices[range], from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
                 // 5. Losses and their gradients: actor ∥ critic.
                 let losses = computeGradients(minibatch)
+                if epoch == 1 {  // the first epoch sees every sample once: the noise scale's two batch sizes
+                    actorGradients.add(actor.network)
+                    if let critic { criticGradients.add(critic.network) }
+                }
                 // 6. Clip the global gradient norm, over actor and critic together.
                 let gradientNorm = clipGradients()
                 // 7. One Adam step for each network.
@@ -147,6 +155,7 @@ public struct Trainer<E: Environment>: Sendable {
                 try log.add(losses, gradientNorm: gradientNorm)
             }
             log.epochs = epoch
+            if epoch == 1 { measureNoiseScale(actorGradients, criticGradients, into: &log) }
             // 8. Early stop: the policy moved further than target-KL allows.
             if let targetKL = config.targetKL, log.lastApproxKL > targetKL { break }
         }
@@ -246,6 +255,19 @@ public struct Trainer<E: Environment>: Sendable {
         actor.scaleGradients(by: scale)
         critic?.scaleGradients(by: scale)
         return norm
+    }
+
+    /// The gradient noise scale from the first epoch's minibatch gradients
+    /// (minibatch size against the whole batch; see `GradientNoiseScale`).
+    private mutating func measureNoiseScale(_ actorGradients: GradientAccumulator, _ criticGradients: GradientAccumulator, into log: inout UpdateLog) {
+        let small = Double(buffer.count) / Double(config.numMinibatches), big = Double(buffer.count)
+        let a = actorGradients.norms
+        log.gradientNoiseScale = actorNoiseScale.add(meanSmallSquaredNorm: a.meanSmall, bigSquaredNorm: a.big, smallBatch: small, bigBatch: big)
+        if criticGradients.count > 0 {
+            let c = criticGradients.norms
+            log.criticGradientNoiseScale = criticNoiseScale.add(
+                meanSmallSquaredNorm: c.meanSmall, bigSquaredNorm: c.big, smallBatch: small, bigBatch: big)
+        }
     }
 
     private func checkParametersFinite(update: Int) throws(TrainingError) {

@@ -19,6 +19,8 @@ struct UpdateLog {
     var epochs = 0
     var explainedVariance = Double.nan
     var zeroAdvantageGroups: Double?
+    var gradientNoiseScale: Double?
+    var criticGradientNoiseScale: Double?
     /// Critic-free algorithms report the KL to the reference; PPO leaves it empty.
     private let groupRollout: Bool
     private var klToReference = 0.0
@@ -74,6 +76,8 @@ struct UpdateLog {
         m.epochs = epochs
         m.explainedVariance = explainedVariance
         m.zeroAdvantageGroups = zeroAdvantageGroups
+        m.gradientNoiseScale = gradientNoiseScale
+        m.criticGradientNoiseScale = criticGradientNoiseScale
         m.learningRate = Double(learningRate)
         m.updateSeconds = (clock.now - optimisationStart).seconds
         m.optimisationFlops = flops - flopsBeforeOptimisation
