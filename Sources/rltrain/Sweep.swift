@@ -49,6 +49,7 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+        try DataParallel.refuse("sweep")
         let spec = try SweepSpec(contentsOfFile: file)
         let outDirectory = out ?? "sweeps/" + URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let plan = try SweepPlan(spec: spec, outDirectory: outDirectory, builder: Self.builder)

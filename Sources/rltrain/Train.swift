@@ -54,15 +54,24 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try CommandErrors.checkBLAS()
+        let collective = try DataParallel.join()  // under mpirun: this rank trains its share
         let interrupt = InterruptFlag()
         interrupt.install()
-        let options = TrainingRun.Options(console: Console(quiet: runOptions.quiet), shouldStop: { interrupt.isRaised })
+        let options = TrainingRun.Options(
+            console: Console(quiet: runOptions.quiet || !DataParallel.speaks), shouldStop: { interrupt.isRaised },
+            collective: collective)
         let outcome: TrainingRun.Outcome
-        if let resume {
-            outcome = try TrainingRun.resume(RunDirectory(path: resume), options: options)
-        } else {
-            outcome = try TrainingRun.start(try makeConfig(), options: options).1
+        do {
+            if let resume {
+                outcome = try TrainingRun.resume(RunDirectory(path: resume), options: options)
+            } else {
+                outcome = try TrainingRun.start(try makeConfig(), options: options).1
+            }
+        } catch {
+            DataParallel.finish(collective, after: error)
+            throw error
         }
+        DataParallel.finish(collective, after: nil)
         if outcome == .interrupted { throw ExitCode(130) }
     }
 }
