@@ -93,35 +93,32 @@ struct UpdateLog {
 /// the `flops` column: forward passes, backward passes, the loss at the
 /// logits and Adam. The dense count, whatever the kernels execute.
 struct FLOPCosts: Sendable {
+    private let actor: [Int]
+    private let critic: [Int]?
+    private let activation: Activation
     let actorForwardPerRow: Double
     let criticForwardPerRow: Double
-    /// One minibatch step: both networks forward and backward, the loss and its gradient, Adam.
-    let minibatchStep: Double
 
-    init(actor: MLP, critic: MLP?, minibatchSize size: Int) {
+    init(actor: MLP, critic: MLP?) {
+        self.actor = actor.sizes
+        self.critic = critic?.sizes
+        activation = actor.activation
         actorForwardPerRow = actor.forwardFLOPs(batch: 1)
         criticForwardPerRow = critic?.forwardFLOPs(batch: 1) ?? 0
-        self.actor = actor
-        self.critic = critic
-        minibatchStep = Self.minibatchStep(actor: actor, critic: critic, size: size)
     }
 
-    private let actor: MLP
-    private let critic: MLP?
-
-    /// A minibatch step of another size (group rollouts vary in size).
-    func minibatchStep(size: Int) -> Double { Self.minibatchStep(actor: actor, critic: critic, size: size) }
-
-    private static func minibatchStep(actor: MLP, critic: MLP?, size: Int) -> Double {
-        let lossAtLogits = Double(size * actor.outputSize * 12)
-        if let critic {
-            return actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
-                + critic.forwardFLOPs(batch: size) + critic.backwardFLOPs(batch: size)
-                + lossAtLogits
-                + Adam.flops(parameterCount: actor.parameterCount + critic.parameterCount)
+    /// One minibatch step of `size` samples: both networks forward and
+    /// backward, the loss and its gradient at the logits, Adam.
+    func minibatchStep(size: Int) -> Double {
+        let lossAtLogits = Double(size * (actor.last ?? 0) * 12)
+        let actorPasses = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: actor, batch: size)
+        guard let critic else {
+            return actorPasses + lossAtLogits + Adam.flops(parameterCount: MLP.parameterCount(sizes: actor))
         }
-        return actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
-            + lossAtLogits + Adam.flops(parameterCount: actor.parameterCount)
+        return actorPasses
+            + MLP.forwardFLOPs(sizes: critic, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: critic, batch: size)
+            + lossAtLogits
+            + Adam.flops(parameterCount: MLP.parameterCount(sizes: actor) + MLP.parameterCount(sizes: critic))
     }
 
     /// Rollout inference: the actor on every step, the critic on `criticRows` rows.
