@@ -14,7 +14,7 @@ struct Sweep: ParsableCommand {
             FILE is a JSON sweep file (see docs/sweeps.md). Every run gets its own run directory \
             under DIR/runs; runs already done are skipped, so running the same command again \
             continues a stopped or crashed sweep. --shard k/n runs every n-th run starting at the k-th, \
-            for job schedulers (e.g. a Slurm array: --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT); \
+            for job schedulers (e.g. a Slurm array sbatch --array=1-N: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT); \
             merge the shards' directories with `rltrain report DIR…`. --jobs J trains J runs side by side; \
             each run also starts --workers rollout threads, so keep jobs × workers near the core count.
             """)
