@@ -29,6 +29,10 @@ extension MultiplicationSettings {
         var singleMultiplier: Int? { isMixture ? nil : Int(multiplier) }
     }
 
+    /// Accuracy axes run a little past 1, so that curves and lines at 100%
+    /// (the ideal reasoner, mostly) are not lost on the frame.
+    static let accuracyRange = 0.0...1.04
+
     /// The rows of every run, grouped by point (seeds within).
     struct EvaluationData {
         struct Point {
@@ -85,6 +89,11 @@ extension MultiplicationSettings {
             return low == high ? "\(low) seed\(low == 1 ? "" : "s")" : "\(low)–\(high) seeds"
         }
 
+        /// The ideal reasoner's colour beside the policy's: the lighter
+        /// companion in the palette (sky blue for blue, orange for
+        /// vermillion), so its dashes show even where the curves coincide.
+        static func idealColor(_ color: Int) -> Int { color == 0 ? 5 : color == 1 ? 4 : color }
+
         static func band(_ x: Double, _ s: SampleStatistics) -> (x: Double, low: Double, high: Double) {
             (x, s.mean - (s.std ?? 0), s.mean + (s.std ?? 0))
         }
@@ -129,7 +138,7 @@ extension MultiplicationSettings {
                     ideal.append((ix.mean, iy.mean))
                 }
                 testSeries.append(LinePlot.Series(name: "policy, \(set.name)", points: points, band: band, style: .lineAndMarkers, color: color))
-                testSeries.append(LinePlot.Series(name: "ideal, \(set.name)", points: ideal, style: .dashed, color: color))
+                testSeries.append(LinePlot.Series(name: "ideal, \(set.name)", points: ideal, style: .dashed, color: Self.idealColor(color)))
                 if budgets.contains(0), let zero = Self.stats(top.seeds, matches(set.multiplier, 0), { $0.accuracy }) {
                     references.append(.init(y: zero.mean, label: String(format: "budget 0, %@: %.0f%%", set.name, 100 * zero.mean)))
                 }
@@ -140,13 +149,15 @@ extension MultiplicationSettings {
             let caps = budgets.filter { $0 > 0 }.map(String.init).joined(separator: ", ")
             let testPanel = LinePlot(
                 title: "Test-time compute", xLabel: "think tokens per problem (log scale; caps \(caps))",
-                yLabel: "exact-match accuracy", xScale: .log10, xRange: 1...xHigh, yRange: 0...1, series: testSeries, referenceLines: references,
+                yLabel: "exact-match accuracy", xScale: .log10, xRange: 1...xHigh, yRange: accuracyRange, series: testSeries, referenceLines: references,
                 width: 600, height: 400)
 
             // Train time: final accuracy at the largest budget, one point per sweep point.
-            var trainSeries: [LinePlot.Series] = []
+            var trainSeries: [LinePlot.Series] = [], trainReferences: [LinePlot.ReferenceLine] = []
             let ordered = points.compactMap { p in Self.flops(p).map { (p, $0) } }.sorted { $0.1 < $1.1 }
-            if ordered.count > 1 {
+            // Only when training compute differs between the points (as the
+            // generic compute figures require: at least 1.5×).
+            if ordered.count > 1, let low = ordered.first?.1, let high = ordered.last?.1, high >= 1.5 * low {
                 for (color, set) in sets.enumerated() {
                     var line: [(x: Double, y: Double)] = [], band: [(x: Double, low: Double, high: Double)] = []
                     var ideal: [(x: Double, y: Double)] = []
@@ -158,14 +169,26 @@ extension MultiplicationSettings {
                         if let iy = Self.stats(point.seeds, match, { $0.idealAccuracy }) { ideal.append((x, iy.mean)) }
                     }
                     trainSeries.append(LinePlot.Series(name: "policy, \(set.name)", points: line, band: band, style: .lineAndMarkers, color: color))
-                    trainSeries.append(LinePlot.Series(name: "ideal, \(set.name)", points: ideal, style: .dashed, color: color))
+                    // The points share their problems, so the ideal reasoner is
+                    // one value: a labelled line, not a curve lost on the frame.
+                    if let first = ideal.first, ideal.allSatisfy({ abs($0.y - first.y) < 1e-12 }) {
+                        let label = String(format: "ideal, %@: %.0f%%", set.name, 100 * first.y)
+                        if let i = trainReferences.firstIndex(where: { abs($0.y - first.y) < 1e-12 }) {
+                            trainReferences[i].label = String(format: "ideal reasoner, every set: %.0f%%", 100 * first.y)
+                        } else {
+                            trainReferences.append(.init(y: first.y, label: label))
+                        }
+                    } else {
+                        trainSeries.append(LinePlot.Series(name: "ideal, \(set.name)", points: ideal, style: .dashed, color: Self.idealColor(color)))
+                    }
                 }
             }
             var panels = [testPanel]
             if !trainSeries.isEmpty {
                 panels.insert(LinePlot(
                     title: "Train-time compute", xLabel: "training FLOPs, warm start + RL (log scale)",
-                    yLabel: "exact-match accuracy (cap \(largest))", xScale: .log10, yRange: 0...1, series: trainSeries,
+                    yLabel: "exact-match accuracy (cap \(largest))", xScale: .log10, yRange: accuracyRange, series: trainSeries,
+                    referenceLines: trainReferences,
                     width: 600, height: 400), at: 0)
             }
             return ReportFigure(
@@ -212,13 +235,13 @@ extension MultiplicationSettings {
                     yLabel: "tally marks per problem", xRange: 0.5...9.5, yRange: 0...(max(tokens.map(\.y).max() ?? 1, idealTokens.map(\.y).max() ?? 1) * 1.1),
                     series: [
                         LinePlot.Series(name: "policy", points: tokens, band: tokenBand, style: .lineAndMarkers, color: 0),
-                        LinePlot.Series(name: "ideal reasoner", points: idealTokens, style: .dashed, color: 0),
+                        LinePlot.Series(name: "ideal reasoner", points: idealTokens, style: .dashed, color: Self.idealColor(0)),
                     ], width: 560, height: 380),
                 LinePlot(
-                    title: "Accuracy by difficulty", xLabel: "multiplier m", yLabel: "exact-match accuracy", xRange: 0.5...9.5, yRange: 0...1,
+                    title: "Accuracy by difficulty", xLabel: "multiplier m", yLabel: "exact-match accuracy", xRange: 0.5...9.5, yRange: accuracyRange,
                     series: [
                         LinePlot.Series(name: "policy", points: accuracy, band: accuracyBand, style: .lineAndMarkers, color: 1),
-                        LinePlot.Series(name: "ideal reasoner", points: idealAccuracy, style: .dashed, color: 1),
+                        LinePlot.Series(name: "ideal reasoner", points: idealAccuracy, style: .dashed, color: Self.idealColor(1)),
                     ], width: 560, height: 380),
             ]
             return ReportFigure(
@@ -240,28 +263,30 @@ extension MultiplicationSettings {
                 let evalRows = point.seeds.flatMap { $0 }.filter { $0.stage == "eval" && $0.isMixture }
                 guard let largest = evalRows.map(\.budget).max(), let digits = evalRows.map(\.digits).min() else { continue }
                 digitsSeen = digits
-                let match = { (r: EvaluationRow) in r.stage == "eval" && r.isMixture && r.budget == largest && r.digits == digits }
-                guard let x = Self.stats(point.seeds, match, { $0.tokens }), let y = Self.stats(point.seeds, match, { $0.accuracy }) else { continue }
-                series.append(LinePlot.Series(
-                    name: point.label, points: [(x.mean, y.mean)], band: [], style: .markers, color: color))
+                // Every seed, not the mean: a cost near the threshold splits the
+                // seeds between keeping and dropping their marks.
+                let seedPoints = point.seeds.compactMap { rows in
+                    rows.first { $0.stage == "eval" && $0.isMixture && $0.budget == largest && $0.digits == digits }.map { (x: $0.tokens, y: $0.accuracy) }
+                }
+                series.append(LinePlot.Series(name: "\(point.label) (each seed)", points: seedPoints, style: .markers, color: color))
                 if color == 0 {
                     // The first point's budget-forcing curve: the same policy held to smaller caps.
-                    let budgets = Set(evalRows.map(\.budget)).sorted().filter { $0 > 0 }
+                    let budgets = Set(evalRows.map(\.budget)).sorted()
                     let curve = budgets.compactMap { b -> (x: Double, y: Double)? in
                         let m = { (r: EvaluationRow) in r.stage == "eval" && r.isMixture && r.budget == b && r.digits == digits }
                         guard let x = Self.stats(point.seeds, m, { $0.tokens }), let y = Self.stats(point.seeds, m, { $0.accuracy }) else { return nil }
                         return (x.mean, y.mean)
                     }
-                    series.append(LinePlot.Series(name: "\(point.label), caps \(budgets.map(String.init).joined(separator: ", "))", points: curve, style: .dashed, color: color))
+                    series.append(LinePlot.Series(name: "\(point.label) held to caps \(budgets.map(String.init).joined(separator: ", "))", points: curve, style: .dashed, color: color))
                 }
             }
             guard !series.isEmpty, let digits = digitsSeen else { return nil }
             let panel = LinePlot(
-                title: "Think cost: accuracy vs thinking", xLabel: "think tokens per problem", yLabel: "exact-match accuracy",
-                yRange: 0...1, series: series, width: LinePlot.width(fitting: series, atLeast: 700), height: 420)
+                title: "Fewer marks: a think cost in training (markers) or a cap at test time (dashed)", xLabel: "think tokens (tally marks) per problem", yLabel: "exact-match accuracy",
+                yRange: accuracyRange, series: series, width: LinePlot.width(fitting: series, atLeast: 700), height: 420)
             return ReportFigure(
                 file: "think-cost.svg", title: "Think cost: the accuracy–thinking trade-off",
-                caption: "One marker per point (mean over \(seedsText)): held-out \(digits)-digit problems, every multiplier, at the largest evaluated cap. A think cost trades accuracy for fewer tally marks; the dashed curve holds the first point's policy to smaller caps instead (budget forcing).",
+                caption: "One marker per seed of each point (\(seedsText)): held-out \(digits)-digit problems, every multiplier, at the largest evaluated cap. A think cost trades accuracy for fewer tally marks during training; the dashed curve holds the first point's policy to smaller caps at test time instead (budget forcing; mean over seeds).",
                 figure: Figure(panels: [panel], columns: 1))
         }
     }

@@ -10,14 +10,14 @@ public struct MultiplicationSettings: EnvironmentSettings {
 
     public var environment = MultiplicationConfig()
     /// Worked examples for the supervised warm start (0: pure RL).
-    public var demos = 2000
-    public var bcSteps = 1000
-    public var bcLearningRate = 3e-3
+    public var demos = 4000
+    public var bcSteps = 500
+    public var bcLearningRate = 1e-2
     /// Held-out problems for the `accuracy` column: greedy, the longest
     /// trained length, the whole multiplier range, the largest trained cap.
     public var evalProblems = 500
     /// Evaluate every this many updates (and after the last).
-    public var evalEvery = 1
+    public var evalEvery = 5
 
     public init() {}
 
@@ -47,21 +47,21 @@ public struct MultiplicationSettings: EnvironmentSettings {
                         parse: MultiplicationConfig.parseThinkBudget),
             .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
             .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per tally mark (default 0)."),
-            .integer("demos", \.demos, help: "Worked examples for the supervised warm start; 0 for pure RL (default 2000)."),
-            .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default 1000)."),
-            .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default 3e-3)."),
+            .integer("demos", \.demos, help: "Worked examples for the supervised warm start; 0 for pure RL (default 4000)."),
+            .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default 500)."),
+            .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default 1e-2)."),
             .integer("eval-problems", \.evalProblems, help: "Held-out problems for the accuracy column (default 500)."),
-            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 1)."),
+            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 5)."),
         ]
     }
 
     /// One environment per worker, γ = 1 (a discount would charge every
-    /// tally mark), and the learning rate and budget that the recipe study
-    /// in docs/thinking.md settled on.
+    /// tally mark), CleanRL's learning rate and entropy, and 200k env steps
+    /// of RL after the warm start (docs/thinking.md: the recipe study).
     public static func adjustDefaults(_ ppo: inout PPOConfig, envsPerWorker: inout Int) {
         ppo.numEnvs = 1
         envsPerWorker = 1
-        ppo.totalTimesteps = 400_000
+        ppo.totalTimesteps = 200_000
         ppo.gamma = 1
         ppo.learningRate = 2.5e-4
         ppo.entCoef = 0.01

@@ -325,7 +325,12 @@ final class MultiplicationTests: XCTestCase {
             [run(point: "a", label: "think-cost 0", flops: 1e10, accuracyScale: 1, seed: seed),
              run(point: "b", label: "think-cost 0.1", flops: 1e10, accuracyScale: 0.5, seed: seed)]
         }
-        XCTAssertEqual(MultiplicationSettings.evaluationFigures(costs).map(\.file), ["test-time-compute.svg", "thinking-by-difficulty.svg", "think-cost.svg"])
+        let costFigures = MultiplicationSettings.evaluationFigures(costs)
+        XCTAssertEqual(costFigures.map(\.file), ["test-time-compute.svg", "thinking-by-difficulty.svg", "think-cost.svg"])
+        // Points trained with the same compute get no train-time panel.
+        XCTAssertEqual(costFigures[0].figure.panels.map(\.title), ["Test-time compute"])
+        // Every seed of every point is a marker; the first point's caps are the dashed curve.
+        XCTAssertEqual(costFigures[2].figure.panels[0].series.map(\.points.count), [2, 6, 2])
         XCTAssertTrue(MultiplicationSettings.evaluationFigures([]).isEmpty)
     }
 }
