@@ -17,7 +17,7 @@ public struct MultiplicationSettings: EnvironmentSettings {
     /// trained length, the whole multiplier range, the largest trained cap.
     public var evalProblems = 500
     /// Evaluate every this many updates (and after the last).
-    public var evalEvery = 5
+    public var evalEvery = 1
 
     public init() {}
 
@@ -51,7 +51,7 @@ public struct MultiplicationSettings: EnvironmentSettings {
             .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default 500)."),
             .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default 1e-2)."),
             .integer("eval-problems", \.evalProblems, help: "Held-out problems for the accuracy column (default 500)."),
-            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 5)."),
+            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 1)."),
         ]
     }
 
