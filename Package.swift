@@ -4,7 +4,8 @@
 //   Environments → RL → NN → Tensor (→ CTensorKernels, C), and Environments → Plotting → RunStorage
 // (RunStorage and Plotting need Foundation only: files, CSVs, checkpoints,
 // SVG figures and fits, below everything that trains).
-// MPI stands apart (Foundation only): Open MPI collectives for data-parallel runs.
+// MPI (Foundation only): Open MPI's collectives, which Experiments turns into
+// the trainer's Collective for data-parallel runs.
 import PackageDescription
 
 let package = Package(
@@ -40,7 +41,7 @@ let package = Package(
             name: "Environments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting"], path: "Environments",
             exclude: ["README.md", "Arithmetic/README.md", "Multiplication/README.md"]),
         .target(
-            name: "Experiments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting", "Environments"],
+            name: "Experiments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting", "Environments", "MPI"],
             exclude: ["README.md"]),
         .target(
             name: "Sweeps", dependencies: ["RL", "RunStorage", "Plotting", "Environments", "Experiments"],
@@ -49,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "rltrain",
             dependencies: [
-                "Sweeps", "Experiments", "Environments", "RunStorage", "RL", "NN", "Tensor",
+                "Sweeps", "Experiments", "Environments", "RunStorage", "RL", "NN", "Tensor", "MPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]),
@@ -57,13 +58,32 @@ let package = Package(
         .executableTarget(name: "env-benchmark", dependencies: ["Environments", "RL"], path: "Benchmarks/EnvBenchmark"),
         .executableTarget(name: "mpi-benchmark", dependencies: ["MPI"], path: "Benchmarks/MPIBenchmark"),
         .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], path: "Tests/MPISelfTest"),
+        // Tests mirror the sources: one test target per module, one file per concept.
+        // TestSupport and ExperimentsTestSupport hold the helpers several test targets
+        // share; no product depends on them.
+        .target(name: "TestSupport", dependencies: ["RL"], path: "Tests/TestSupport"),  // RL: the fuzzers' RNG
+        .target(
+            name: "ExperimentsTestSupport", dependencies: ["Experiments", "Environments", "RunStorage", "RL"],
+            path: "Tests/ExperimentsTestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
         .testTarget(name: "RLTests", dependencies: ["RL", "NN", "Tensor"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL", "RunStorage", "NN", "Tensor"]),
+        .testTarget(name: "RunStorageTests", dependencies: ["RunStorage", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "RL", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "RL", "TestSupport"]),
         .testTarget(
             name: "ExperimentsTests",
-            dependencies: ["Sweeps", "Experiments", "Environments", "Plotting", "RunStorage", "RL", "NN", "Tensor", "rltrain"]),
+            dependencies: [
+                "Experiments", "Environments", "RunStorage", "RL", "NN", "TestSupport", "ExperimentsTestSupport",
+            ]),
+        .testTarget(
+            name: "SweepsTests",
+            dependencies: ["Sweeps", "Experiments", "Environments", "Plotting", "RunStorage", "TestSupport", "ExperimentsTestSupport"]),
+        .testTarget(
+            name: "rltrainTests",
+            dependencies: [
+                "rltrain", "Experiments", "Environments", "RunStorage", "RL", "TestSupport", "ExperimentsTestSupport",
+            ]),
         .testTarget(name: "MPITests", dependencies: ["MPI"]),
     ],
     swiftLanguageModes: [.v6]

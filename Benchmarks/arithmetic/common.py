@@ -173,7 +173,8 @@ def steps_to(rows, threshold, column="accuracy", start=None):
     if start is not None and start >= threshold:
         return (0, 0.0, rows[0]["flops"] if rows else 0.0)
     for r in rows:
-        if r[column] >= threshold:
+        # Rows without the column (measured every --eval-every updates) are skipped.
+        if isinstance(r.get(column), float) and r[column] >= threshold:
             return (r["env_steps"], r["wall_seconds"], r["flops"])
     return None
 

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 import RL
 import Environments
+import TestSupport
+import ExperimentsTestSupport
 @testable import Experiments
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 /// Issue #7, item 4, in process: every damaged or foreign checkpoint and
 /// every damaged config.json is refused by `TrainingRun.resume` with one line

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 import RL
 import Environments
+import TestSupport
+import ExperimentsTestSupport
 @testable import Experiments
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 /// Learning in seconds (release mode): the whole pipeline, from the
 /// environment to progress.csv, must actually learn.

@@ -3,10 +3,10 @@ import XCTest
 import NN
 import RL
 import Environments
+import TestSupport
+import ExperimentsTestSupport
 @testable import Experiments
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 /// A gridworld whose rewards turn NaN after `poisonAfter` steps of this
 /// environment: a poisoned reward, to test the numerical guard of a run.

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 import RL
 import Environments
+import TestSupport
+import ExperimentsTestSupport
 @testable import Experiments
 @testable import RunStorage
-@testable import Plotting
-@testable import Sweeps
 
 /// Rollout workers: determinism per worker count, uneven splits, and the
 /// limits of the flag.

@@ -19,6 +19,8 @@ struct UpdateLog {
     var epochs = 0
     var explainedVariance = Double.nan
     var zeroAdvantageGroups: Double?
+    var gradientNoiseScale: Double?
+    var criticGradientNoiseScale: Double?
     /// Critic-free algorithms report the KL to the reference; PPO leaves it empty.
     private let groupRollout: Bool
     private var klToReference = 0.0
@@ -74,6 +76,8 @@ struct UpdateLog {
         m.epochs = epochs
         m.explainedVariance = explainedVariance
         m.zeroAdvantageGroups = zeroAdvantageGroups
+        m.gradientNoiseScale = gradientNoiseScale
+        m.criticGradientNoiseScale = criticGradientNoiseScale
         m.learningRate = Double(learningRate)
         m.updateSeconds = (clock.now - optimisationStart).seconds
         m.optimisationFlops = flops - flopsBeforeOptimisation
@@ -123,5 +127,34 @@ struct FLOPCosts: Sendable {
     /// Rollout inference: the actor on every step, the critic on `criticRows` rows.
     func rollout(steps: Int, criticRows: Int) -> Double {
         actorForwardPerRow * Double(steps) + criticForwardPerRow * Double(criticRows)
+    }
+}
+
+extension PPOConfig {
+    /// The FLOPs an env step costs with this configuration, before running
+    /// it (what a sweep's FLOP budget is divided by): rollout inference (the
+    /// actor, and the critic or the KL's reference), plus the update's
+    /// epochs × minibatches of steps spread over the batch. The `flops`
+    /// column of a run with this configuration grows by about this much per
+    /// env step (a critic's bootstrap rows and target-KL early stops aside).
+    public func flopsPerEnvStep(observationSize: Int, actionCount: Int) -> Double {
+        let activation = Activation(rawValue: activation) ?? .tanh
+        let actor = [observationSize] + hidden + [actionCount]
+        let critic = [observationSize] + hidden + [1]
+        let usesCritic = algorithm.usesCritic
+        var rollout = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: 1)
+        if usesCritic || klCoef > 0 {
+            rollout += MLP.forwardFLOPs(sizes: usesCritic ? critic : actor, activation: activation, batch: 1)
+        }
+        let size = minibatchSize
+        var step = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: actor, batch: size)
+            + Double(size * actionCount * 12)
+        var parameters = MLP.parameterCount(sizes: actor)
+        if usesCritic {
+            step += MLP.forwardFLOPs(sizes: critic, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: critic, batch: size)
+            parameters += MLP.parameterCount(sizes: critic)
+        }
+        step += Adam.flops(parameterCount: parameters)
+        return rollout + Double(updateEpochs * numMinibatches) * step / Double(batchSize)
     }
 }

@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+import RL
+import Environments
+import TestSupport
+import ExperimentsTestSupport
+@testable import Experiments
+@testable import RunStorage
+
+/// Bad flags, map files and run directories: one line on stderr, exit 2.
+final class CLIBadInputTests: RLTrainProcessTestCase {
+    func testBadFlagsGetOneLineAndExitCode2() throws {
+        let dir = try TemporaryDirectory()
+        let runs = dir.file("runs")
+        let grid = ["--env", "gridworld", "--runs-dir", runs]
+        let arith = ["--env", "arithmetic", "--runs-dir", runs]
+        let cases: [([String], String)] = [
+            (grid + ["--num-steps", "nan"], "--num-steps"), (grid + ["--num-steps=-3"], "--num-steps must be a positive integer"),
+            (grid + ["--num-steps", "0"], "--num-steps"), (grid + ["--num-envs", "0"], "--num-envs"),
+            (grid + ["--num-envs", "4611686018427387904", "--num-steps", "4"], "--num-envs must be at most"),
+            (grid + ["--num-envs", "99999999999999999999"], "--num-envs"),
+            (grid + ["--workers", "1024", "--envs-per-worker", "9007199254740993"], "--envs-per-worker"),
+            (grid + ["--workers", "0"], "--workers"), (grid + ["--workers", "5000"], "--workers"),
+            (grid + ["--workers", "4", "--num-envs", "3"], "--workers 4 exceeds --num-envs 3"),
+            (grid + ["--envs-per-worker", "0"], "--envs-per-worker"),
+            (grid + ["--total-timesteps", "0"], "--total-timesteps"), (grid + ["--total-timesteps", "nan"], "--total-timesteps"),
+            (grid + ["--total-timesteps", "5"], "less than one batch"),
+            (grid + ["--learning-rate", "nan"], "--learning-rate"), (grid + ["--learning-rate", "0"], "--learning-rate"),
+            (grid + ["--learning-rate=-1e-3"], "--learning-rate"), (grid + ["--learning-rate", "inf"], "--learning-rate"),
+            (grid + ["--learning-rate", "1e9"], "--learning-rate"),
+            (grid + ["--gamma", "1.5"], "--gamma"), (grid + ["--gamma", "nan"], "--gamma"),
+            (grid + ["--gae-lambda", "nan"], "--gae-lambda"), (grid + ["--gae-lambda=-0.1"], "--gae-lambda"),
+            (grid + ["--num-minibatches", "0"], "--num-minibatches"), (grid + ["--num-minibatches", "7"], "--num-minibatches 7 must divide"),
+            (grid + ["--update-epochs", "0"], "--update-epochs"), (grid + ["--update-epochs", "nan"], "--update-epochs"),
+            (grid + ["--clip-coef", "nan"], "--clip-coef"), (grid + ["--clip-coef=-1"], "--clip-coef"),
+            (grid + ["--ent-coef", "nan"], "--ent-coef"), (grid + ["--ent-coef=-1"], "--ent-coef"),
+            (grid + ["--vf-coef", "inf"], "--vf-coef"), (grid + ["--max-grad-norm", "0"], "--max-grad-norm"),
+            (grid + ["--max-grad-norm", "nan"], "--max-grad-norm"), (grid + ["--target-kl", "nan"], "--target-kl"),
+            (grid + ["--target-kl", "0"], "--target-kl"), (grid + ["--seed", "nan"], "--seed"), (grid + ["--seed=-1"], "--seed"),
+            (grid + ["--hidden", "64,x"], "--hidden"), (grid + ["--hidden", "0"], "--hidden"), (grid + ["--hidden", "100000"], "--hidden"),
+            (grid + ["--activation", "sigmoid"], "--activation"), (grid + ["--anneal-lr", "maybe"], "--anneal-lr"),
+            (grid + ["--checkpoint-every", "0"], "--checkpoint-every"), (grid + ["--checkpoint-every", "nan"], "--checkpoint-every"),
+            (grid + ["--max-steps", "0"], "--max-steps"), (grid + ["--max-steps", "nan"], "--max-steps"),
+            (grid + ["--run-name", "../x"], "--run-name"), (grid + ["--run-name", ""], "--run-name"),
+            (["--env", "chess"], "'chess' is invalid for '--env"), (["--frobnicate"], "Unknown option '--frobnicate'"),
+            (arith + ["--algo", "a2c"], "'a2c' is invalid for '--algo"),
+            (arith + ["--algo", "grpo", "--group-size", "1"], "--group-size must be between 2"),
+            (arith + ["--algo", "grpo", "--group-size", "3", "--num-envs", "8"], "--group-size 3 must divide --num-envs 8"),
+            (arith + ["--algo", "rloo", "--kl-coef=-0.1"], "--kl-coef"), (arith + ["--algo", "grpo", "--kl-coef", "nan"], "--kl-coef"),
+            (arith + ["--algo", "dr-grpo", "--vf-coef", "0.5"], "--vf-coef has no effect with --algo dr-grpo"),
+            (arith + ["--algo", "grpo", "--gamma", "0.99"], "--gamma has no effect"),
+            (arith + ["--group-size", "4"], "--group-size is for the critic-free algorithms"),
+            (arith + ["--kl-coef", "0.1"], "--kl-coef is for the critic-free algorithms"),
+            (grid + ["--layout", "empty-5", "--algo", "grpo", "--workers", "9", "--num-envs", "64"], "a group never spans workers"),
+            (grid + ["--layout", "maze"], "unknown gridworld layout"), (grid + ["--layout", "empty-2"], "empty-N needs"),
+            (grid + ["--layout", "empty-99999999999999999999"], "empty-N needs"),
+            (arith + ["--digits", "0"], "--digits"), (arith + ["--digits", "3-1"], "reversed"), (arith + ["--digits", "1-99"], "at most"),
+            (arith + ["--digits", "nan"], "--digits"), (arith + ["--think-budget=-1"], "think budget"),
+            (arith + ["--think-budget", "9223372036854775807"], "think budget"), (arith + ["--think-symbols", "0"], "think symbols"),
+            (arith + ["--think-cost", "nan"], "think cost"), (arith + ["--think-cost", "inf"], "think cost"),
+            (arith + ["--demos=-1"], "--demos"), (arith + ["--demos", "1e12"], "--demos"), (arith + ["--bc-steps=-1"], "--bc-steps"),
+            (arith + ["--bc-learning-rate", "nan"], "--bc-learning-rate"), (arith + ["--eval-problems", "0"], "--eval-problems"),
+            (arith + ["--eval-every", "0"], "--eval-every"), (arith + ["--view", "wide"], "--view"), (arith + ["--reward", "x"], "--reward"),
+            (["eval", dir.path], "is not a run directory"), (["eval", dir.file("missing")], "is not a run directory"),
+            (["eval", dir.path, "--samples", "0"], "--samples"), (["eval", dir.path, "--problems", "nan"], "--problems"),
+            (["eval", dir.path, "--digits", "99"], "--digits"), (["eval", dir.path, "--episodes", "0"], "--episodes"),
+            (["--resume", dir.path], "is not a run directory"), (["--resume", dir.path, "--seed", "3"], "give no other flag"),
+        ]
+        for (arguments, fragment) in cases {
+            try assertBadInput(arguments, fragment, in: dir)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runs), "bad input wrote a run directory")
+    }
+
+    func testMalformedMapFiles() throws {
+        let dir = try TemporaryDirectory()
+        let maps: [(String, String)] = [
+            ("", "map is empty"), ("#####\n#.x.#\n#####\n", ":2:3: unknown character"), ("###\n#..#\n", ":2:"),
+            ("####\n####\n", "no floor"), ("#S#S#\n", "second start"), ("#.#.#\n", "unreachable"),
+            ("#S#G#\n", "unreachable"), ("#.#\n", "only 1 floor cell"), ("\u{0}\u{1}\u{FF}", "unknown character"),
+            ("\n\n", "empty"),
+        ]
+        for (i, (text, fragment)) in maps.enumerated() {
+            let path = dir.file("map-\(i).txt")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try assertBadInput(["--env", "gridworld", "--map", path, "--runs-dir", dir.file("runs")], fragment, in: dir)
+        }
+        try assertBadInput(["--env", "gridworld", "--map", dir.file("absent.txt"), "--runs-dir", dir.file("runs")], "no such file", in: dir)
+        try assertBadInput(["--env", "gridworld", "--map", dir.path, "--runs-dir", dir.file("runs")], "is a directory", in: dir)
+    }
+
+    func testDamagedRunDirectoriesGetOneLineAndExitCode2() throws {
+        let dir = try TemporaryDirectory()
+        func stopped(_ env: TestEnvironment, _ name: String) throws -> RunDirectory {
+            let config = RunFixtures.config(env, runsDir: dir.path, name: name)
+            return try TrainingRun.start(config, options: RunFixtures.quiet(stopAfter: 2)).0
+        }
+        let grid = try stopped(.gridworld, "grid")
+        let arith = try stopped(.arithmetic, "arith")
+        let good = try Data(contentsOf: URL(fileURLWithPath: grid.checkpoint))
+        let goodConfig = try Data(contentsOf: URL(fileURLWithPath: grid.config))
+        func put(_ data: Data, _ path: String) throws { try data.write(to: URL(fileURLWithPath: path)) }
+        func check(_ fragment: String, line: UInt = #line) throws {
+            try assertBadInput(["--resume", grid.path], fragment, in: dir, line: line)
+            try assertBadInput(["eval", grid.path], fragment, in: dir, line: line)
+        }
+        try put(good.prefix(good.count - 100), grid.checkpoint)
+        try check("truncated")
+        var flipped = good
+        flipped[good.count - 50] ^= 0x01
+        try put(flipped, grid.checkpoint)
+        try check("checksum")
+        var version = good
+        version[Checkpoint.magic.count] = 9
+        try put(version, grid.checkpoint)
+        try check("checkpoint format version 9")
+        try put(Data("hello".utf8), grid.checkpoint)
+        try check("not an rltrain checkpoint")
+        try put(try Data(contentsOf: URL(fileURLWithPath: arith.checkpoint)), grid.checkpoint)
+        try assertBadInput(["--resume", grid.path], grid.checkpoint, in: dir)
+        try put(good, grid.checkpoint)
+        // Another network shape: config.json edited to 32,32 hidden units.
+        var record = try RunRecord.read(from: grid)
+        record.config.ppo.hidden = [32, 32]
+        try record.write(to: grid)
+        try assertBadInput(["--resume", grid.path], "another configuration", in: dir)
+        try put(goodConfig.prefix(goodConfig.count / 2), grid.config)
+        try check("config.json is damaged")
+        try put(Data(), grid.config)
+        try check("config.json is damaged")
+        try put(goodConfig, grid.config)
+        let resumed = try run(["--resume", grid.path, "--quiet"], in: dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+    }
+}
