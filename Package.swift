@@ -4,7 +4,8 @@
 //   Environments → RL → NN → Tensor (→ CTensorKernels, C), and Environments → Plotting → RunStorage
 // (RunStorage and Plotting need Foundation only: files, CSVs, checkpoints,
 // SVG figures and fits, below everything that trains).
-// MPI stands apart (Foundation only): Open MPI collectives for data-parallel runs.
+// MPI (Foundation only): Open MPI's collectives, which Experiments turns into
+// the trainer's Collective for data-parallel runs.
 import PackageDescription
 
 let package = Package(
@@ -38,9 +39,9 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["RunStorage"], exclude: ["README.md"]),
         .target(
             name: "Environments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting"], path: "Environments",
-            exclude: ["README.md", "Arithmetic/README.md"]),
+            exclude: ["README.md", "Arithmetic/README.md", "Multiplication/README.md"]),
         .target(
-            name: "Experiments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting", "Environments"],
+            name: "Experiments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting", "Environments", "MPI"],
             exclude: ["README.md"]),
         .target(
             name: "Sweeps", dependencies: ["RL", "RunStorage", "Plotting", "Environments", "Experiments"],
@@ -49,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "rltrain",
             dependencies: [
-                "Sweeps", "Experiments", "Environments", "RunStorage", "RL", "NN", "Tensor",
+                "Sweeps", "Experiments", "Environments", "RunStorage", "RL", "NN", "Tensor", "MPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]),

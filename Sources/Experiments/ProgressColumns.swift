@@ -10,6 +10,7 @@ public enum ProgressColumns {
         "update", "env_steps", "wall_seconds", "episodes", "episodic_return_mean", "success_rate",
         "policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac", "explained_variance",
         "learning_rate", "sps", "flops", "rollout_seconds", "update_seconds", "update_flops",
+        "gradient_noise_scale", "critic_gradient_noise_scale",
     ]
 
     /// Columns whose values depend on wall-clock time; everything else is
@@ -35,6 +36,8 @@ public enum ProgressColumns {
             "learning_rate": number(m.learningRate), "sps": number(sps), "flops": number(m.flops),
             "rollout_seconds": .double(m.rolloutSeconds), "update_seconds": .double(m.updateSeconds),
             "update_flops": .double(m.optimisationFlops),
+            "gradient_noise_scale": CSVField(measured: m.gradientNoiseScale),
+            "critic_gradient_noise_scale": CSVField(measured: m.criticGradientNoiseScale),
         ]
     }
 

@@ -19,22 +19,29 @@ public struct RunConfig: Sendable, Equatable {
         /// Environments per rollout worker; `ppo.numEnvs` is workers × this
         /// unless `--num-envs` set it directly.
         public var envsPerWorker = 8
+        /// Processes of a data-parallel run (`mpirun -np N`); each steps
+        /// numEnvs/N environments with its own `--workers` threads.
+        public var ranks = 1
+        /// Cores the run is confined to (`--cores`); nil: all it may use.
+        /// Changes only the wall clock.
+        public var cores: Int? = nil
         /// Also log every progress.csv row to TensorBoard event files in the run directory.
         public var tensorboard = false
         public init() {}
 
-        private enum CodingKeys: String, CodingKey { case runsDir, runName, checkpointEvery, envsPerWorker, tensorboard }
+        private enum CodingKeys: String, CodingKey { case runsDir, runName, checkpointEvery, envsPerWorker, ranks, cores, tensorboard }
 
-        /// Keys missing from a `config.json` written before they existed
-        /// take their defaults (no TensorBoard).
+        /// Keys added later (`ranks`, `cores`, `tensorboard`) take their
+        /// defaults in older config.json files.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = RunSettings()
             runsDir = try c.decode(String.self, forKey: .runsDir)
             runName = try c.decodeIfPresent(String.self, forKey: .runName)
             checkpointEvery = try c.decode(Int.self, forKey: .checkpointEvery)
             envsPerWorker = try c.decode(Int.self, forKey: .envsPerWorker)
-            tensorboard = try c.decodeIfPresent(Bool.self, forKey: .tensorboard) ?? d.tensorboard
+            ranks = try c.decodeIfPresent(Int.self, forKey: .ranks) ?? 1
+            cores = try c.decodeIfPresent(Int.self, forKey: .cores)
+            tensorboard = try c.decodeIfPresent(Bool.self, forKey: .tensorboard) ?? false
         }
     }
 
@@ -83,6 +90,21 @@ public struct RunConfig: Sendable, Equatable {
             throw ConfigError("--run-name must be a plain directory name, got '\(name)'")
         }
         if run.runsDir.isEmpty { throw ConfigError("--runs-dir must not be empty") }
+        if let cores = run.cores {
+            if cores < 1 || cores > 1024 { throw ConfigError("--cores must be between 1 and 1024, got \(cores)") }
+            if run.ranks > 1 { throw ConfigError("--cores does not apply under mpirun, which places the ranks itself") }
+        }
+        if run.ranks > 1 {
+            if ppo.numEnvs % run.ranks != 0 {
+                throw ConfigError("--num-envs \(ppo.numEnvs) is not divisible by the \(run.ranks) ranks of mpirun: every rank steps the same number of environments")
+            }
+            if ppo.workers > ppo.numEnvs / run.ranks {
+                throw ConfigError("--workers \(ppo.workers) exceeds the \(ppo.numEnvs / run.ranks) environments of each of the \(run.ranks) ranks")
+            }
+            if !ppo.algorithm.usesCritic {
+                throw ConfigError("--algo \(ppo.algorithm.rawValue) does not run under mpirun yet (its updates hold a varying number of whole episodes); use ppo, or one process")
+            }
+        }
         try environment.validate()
         try checkMemory()
     }

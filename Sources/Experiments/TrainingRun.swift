@@ -19,12 +19,21 @@ public enum TrainingRun {
         /// Stop as if interrupted once this many updates are done (for tests
         /// of resuming, and for running a budget in slices).
         public var stopAfterUpdates: Int?
+        /// The ranks of a data-parallel run (`mpirun`): rank 0 reads and
+        /// writes the run directory and prints; every rank trains its share.
+        public var collective: (any Collective)?
 
-        public init(console: Console = Console(), shouldStop: @escaping @Sendable () -> Bool = { false }, stopAfterUpdates: Int? = nil) {
+        public init(
+            console: Console = Console(), shouldStop: @escaping @Sendable () -> Bool = { false }, stopAfterUpdates: Int? = nil,
+            collective: (any Collective)? = nil
+        ) {
             self.console = console
             self.shouldStop = shouldStop
             self.stopAfterUpdates = stopAfterUpdates
+            self.collective = collective
         }
+
+        var isRoot: Bool { (collective?.rank ?? 0) == 0 }
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -37,6 +46,19 @@ public enum TrainingRun {
 
     /// Starts a new run in `<runs-dir>/<run-name>`, which must not hold a run yet.
     public static func start(_ config: RunConfig, options: Options = Options()) throws -> (RunDirectory, Outcome) {
+        var config = config
+        config.run.ranks = options.collective?.size ?? 1
+        try config.validate()
+        // Rank 0 names the run and creates its directory; every rank trains it.
+        config = try onRoot(options.collective) { try create(config).config }
+        let directory = Self.directory(config)
+        return (directory, try train(config.environment, config: config, directory: directory, resuming: false, options: options))
+    }
+
+    /// Creates a new run's directory and `config.json` without training it
+    /// (`resume` then starts it: how a sweep hands a run to a process of its
+    /// own). Names the run when `config` does not.
+    public static func create(_ config: RunConfig) throws -> (config: RunConfig, directory: RunDirectory) {
         try config.validate()
         var config = config
         if config.run.runName == nil {
@@ -45,24 +67,58 @@ public enum TrainingRun {
             formatter.timeZone = TimeZone(identifier: "UTC")
             config.run.runName = "\(config.env)-\(config.ppo.seed)-\(formatter.string(from: Date()))"
         }
-        let name = config.run.runName ?? ""
-        let directory = RunDirectory(path: (config.run.runsDir as NSString).appendingPathComponent(name))
+        let directory = Self.directory(config)
         if directory.exists {
             throw ConfigError("\(directory.path) already holds a run; resume it with --resume \(directory.path) or choose another --run-name")
         }
         try directory.create()
         directory.removeTemporaryFiles()
         try RunRecord(config: config).write(to: directory)
-        return (directory, try train(config.environment, config: config, directory: directory, resuming: false, options: options))
+        return (config, directory)
+    }
+
+    private static func directory(_ config: RunConfig) -> RunDirectory {
+        RunDirectory(path: (config.run.runsDir as NSString).appendingPathComponent(config.run.runName ?? ""))
     }
 
     /// Continues the run in `directory` from its last checkpoint (or from the
     /// start, when it stopped before writing one).
     public static func resume(_ directory: RunDirectory, options: Options = Options()) throws -> Outcome {
-        let record = try RunRecord.read(from: directory)
-        directory.removeTemporaryFiles()
-        let resuming = FileManager.default.fileExists(atPath: directory.checkpoint)
-        return try train(record.config.environment, config: record.config, directory: directory, resuming: resuming, options: options)
+        struct Resumable: Codable { var config: RunConfig; var resuming: Bool }
+        let run = try onRoot(options.collective) {
+            let record = try RunRecord.read(from: directory)
+            let ranks = options.collective?.size ?? 1
+            guard record.config.run.ranks == ranks else {
+                throw ConfigFileError(
+                    "\(directory.path) was trained by \(record.config.run.ranks) process\(record.config.run.ranks == 1 ? "" : "es") and is resumed by \(ranks): resume it "
+                        + (record.config.run.ranks == 1 ? "without mpirun" : "under mpirun -np \(record.config.run.ranks)"))
+            }
+            directory.removeTemporaryFiles()
+            return Resumable(config: record.config, resuming: FileManager.default.fileExists(atPath: directory.checkpoint))
+        }
+        return try train(run.config.environment, config: run.config, directory: directory, resuming: run.resuming, options: options)
+    }
+
+    /// Runs `body` on rank 0 (or this process, without data parallelism)
+    /// and gives every rank its result — or its failure: rank 0 throws the
+    /// error, the other ranks `FailedOnAnotherRank`.
+    static func onRoot<T: Codable>(_ collective: (any Collective)?, _ body: () throws -> T) throws -> T {
+        guard let collective else { return try body() }
+        var bytes: [UInt8] = [0]
+        var failure: (any Error)?
+        if collective.rank == 0 {
+            do {
+                bytes = [1] + [UInt8](try JSONEncoder().encode(try body()))
+            } catch {
+                failure = error
+            }
+        }
+        collective.broadcast(&bytes, root: 0)
+        if let failure { throw failure }
+        guard bytes.first == 1, let value = try? JSONDecoder().decode(T.self, from: Data(bytes.dropFirst())) else {
+            throw FailedOnAnotherRank()
+        }
+        return value
     }
 
     private static func train<S: EnvironmentSettings>(
@@ -71,6 +127,11 @@ public enum TrainingRun {
         var loop = try TrainingLoop(settings: settings, config: config, directory: directory, resuming: resuming, options: options)
         return try loop.run()
     }
+}
+
+/// A data-parallel run stopped on another rank, which said why.
+public struct FailedOnAnotherRank: Error, CustomStringConvertible {
+    public var description: String { "stopped: rank 0 failed (its message says why)" }
 }
 
 /// What a checkpoint's payload holds (JSON inside the checksummed container).
@@ -95,13 +156,17 @@ struct CheckpointPayload<E: Environment>: Codable {
     /// naming the file when it was written for another configuration than
     /// `config` or does not hold together (networks, optimiser moments or
     /// reference policy of other shapes, environments of another size).
-    static func load(from directory: RunDirectory, config: RunConfig) throws -> (CheckpointPayload, Trainer<E>) {
-        let saved = try read(from: directory)
+    /// Under data parallelism rank 0 reads the file and every rank takes its
+    /// environments from it.
+    static func load(
+        from directory: RunDirectory, config: RunConfig, collective: (any Collective)? = nil
+    ) throws -> (CheckpointPayload, Trainer<E>) {
+        let saved = try TrainingRun.onRoot(collective) { try read(from: directory) }
         guard saved.config == config else {
             throw ConfigFileError("\(directory.checkpoint) was written for another configuration than \(directory.config)")
         }
         do {
-            return (saved, try Trainer(config: config.ppo, state: saved.state))
+            return (saved, try Trainer(config: config.ppo, state: saved.state, collective: collective))
         } catch {
             throw ConfigFileError("\(directory.checkpoint): \(error)")
         }
@@ -139,13 +204,13 @@ struct TrainingLoop<S: EnvironmentSettings> {
         self.resuming = resuming
         context = RunContext(directory: directory, console: options.console, seed: config.ppo.seed, shouldStop: options.shouldStop)
         if resuming {
-            let (saved, trainer) = try CheckpointPayload<S.Env>.load(from: directory, config: config)
+            let (saved, trainer) = try CheckpointPayload<S.Env>.load(from: directory, config: config, collective: options.collective)
             self.trainer = trainer
             wallSecondsBefore = saved.wallSeconds
             progressRows = saved.progressRows
         } else {
             let environment = try settings.makeEnvironment()
-            trainer = Trainer(config: config.ppo) { _ in environment }
+            trainer = Trainer(config: config.ppo, collective: options.collective) { _ in environment }
         }
     }
 
@@ -159,52 +224,65 @@ struct TrainingLoop<S: EnvironmentSettings> {
         console.line("rltrain \(RunRecord.currentVersion) · BLAS: \(BLAS.shared.version) · run directory \(directory.path)")
         console.line("\(settings.label) · \(config.ppo.numEnvs) envs × \(config.ppo.numSteps) steps on \(config.ppo.workers) worker\(config.ppo.workers == 1 ? "" : "s") · \(config.ppo.numUpdates) updates · seed \(config.ppo.seed)")
 
+        // Under data parallelism rank 0 alone writes the files and runs the
+        // environment's hooks; every rank trains and takes part in checkpoints.
+        let isRoot = options.isRoot
         let clock = ContinuousClock()
         let started = clock.now
-        let csv: CSVWriter
-        // TensorBoard's copy of progress.csv, step = env_steps. Events after
-        // the rows the checkpoint keeps are cut, as progress.csv's rows are:
-        // those rows end at the checkpoint's env steps, so the first step
-        // logged again is one more. A run that starts (over) keeps none.
+        var csv: CSVWriter?
+        // TensorBoard's copy of progress.csv (rank 0), step = env_steps.
+        // Events after the rows the checkpoint keeps are cut, as
+        // progress.csv's rows are: those rows end at the checkpoint's env
+        // steps, so the first step logged again is one more. A run that
+        // starts (over) keeps none.
         var events: TensorBoardWriter?
         let tags = TensorBoardTags.tags(for: columns)
         func log(_ row: [String: CSVField], step: Int) throws {
             try events?.append(step: Int64(step), scalars: TensorBoardTags.scalars(row, tags: tags))
         }
         if resuming {
-            csv = try CSVWriter(resuming: directory.progress, columns: columns, keepingRows: progressRows)
-            if config.run.tensorboard {
-                events = try TensorBoardWriter(resuming: directory.path, firstStep: Int64(trainer.envSteps) + 1)
+            if isRoot {
+                csv = try CSVWriter(resuming: directory.progress, columns: columns, keepingRows: progressRows)
+                if config.run.tensorboard {
+                    events = try TensorBoardWriter(resuming: directory.path, firstStep: Int64(trainer.envSteps) + 1)
+                }
             }
             console.line("resuming after update \(trainer.completedUpdates) (\(trainer.envSteps) env steps)")
         } else {
             // Row 0: the policy before the first update (after the warm
             // start, if any), so that curves start where RL starts.
-            var row = try settings.prepare(&trainer, run: context)
-            if options.shouldStop() {
+            var row: [String: CSVField] = [:]
+            if isRoot { row = try settings.prepare(&trainer, run: context) }
+            var stopped = options.shouldStop()
+            if let collective = options.collective { stopped = collective.any(stopped) }  // every rank stops alike
+            if stopped {
                 // Stopped during the warm start: nothing of it is kept (its
                 // log would describe a policy no checkpoint holds), so the
                 // directory holds config.json alone, and --resume starts over.
-                try? FileManager.default.removeItem(atPath: directory.pretrain)
+                if isRoot { try? FileManager.default.removeItem(atPath: directory.pretrain) }
                 console.line("stopped before the first update; rltrain --resume \(directory.path) starts the run over")
                 return .interrupted
             }
+            trainer.synchroniseWithRoot()  // every rank starts RL from rank 0's weights
             let wallSeconds = (clock.now - started).seconds
             row.merge(["update": .int(0), "env_steps": .int(0), "episodes": .int(0), "wall_seconds": .double(wallSeconds),
                        "flops": .double(trainer.flops), "learning_rate": .double(config.ppo.learningRate)]) { $1 }
-            csv = try CSVWriter(creating: directory.progress, columns: columns)
-            try csv.append(row)
-            if config.run.tensorboard {
-                events = try TensorBoardWriter(resuming: directory.path, firstStep: 0)
-                try log(row, step: 0)
-                try events?.sync()
+            if isRoot {
+                let writer = try CSVWriter(creating: directory.progress, columns: columns)
+                try writer.append(row)
+                if config.run.tensorboard {
+                    events = try TensorBoardWriter(resuming: directory.path, firstStep: 0)
+                    try log(row, step: 0)
+                    try events?.sync()
+                }
+                try writer.sync()
+                csv = writer
             }
-            try csv.sync()
-            try saveCheckpoint(rows: csv.rowCount, wallSeconds: wallSeconds)
+            try saveCheckpoint(rows: 1, wallSeconds: wallSeconds)
             wallSecondsBefore = wallSeconds
         }
         defer {
-            csv.close()
+            csv?.close()
             events?.close()
         }
         let loopStarted = clock.now
@@ -222,9 +300,11 @@ struct TrainingLoop<S: EnvironmentSettings> {
             var row = ProgressColumns.row(metrics, wallSeconds: wallSeconds, sps: steps / seconds)
             if !config.ppo.algorithm.usesCritic { row.merge(ProgressColumns.groupRolloutFields(metrics)) { $1 } }
             let isLast = trainer.isFinished
-            row.merge(try settings.progressFields(trainer, metrics, isLast: isLast, run: context)) { $1 }
-            try csv.append(row)
-            try log(row, step: metrics.envSteps)
+            if let csv {
+                row.merge(try settings.progressFields(trainer, metrics, isLast: isLast, run: context)) { $1 }
+                try csv.append(row)
+                try log(row, step: metrics.envSteps)
+            }
 
             let remaining = Double(config.ppo.numUpdates - metrics.update) * median(updateSeconds.suffix(20))
             let line = String(
@@ -234,11 +314,13 @@ struct TrainingLoop<S: EnvironmentSettings> {
                 settings.status(metrics, row), Console.duration(remaining))
             console.status(line, persist: metrics.update % reportEvery == 0 || isLast)
 
-            let interrupted = options.shouldStop() || options.stopAfterUpdates.map { metrics.update >= $0 } ?? false
+            var interrupted = options.shouldStop() || options.stopAfterUpdates.map { metrics.update >= $0 } ?? false
+            if let collective = options.collective { interrupted = collective.any(interrupted) }  // every rank stops at the same update
             if metrics.update % config.run.checkpointEvery == 0 || isLast || interrupted {
-                try csv.sync()
+                try csv?.sync()
                 try events?.sync()
-                try saveCheckpoint(rows: csv.rowCount, wallSeconds: wallSeconds)
+                // progress.csv holds row 0 and one row per update.
+                try saveCheckpoint(rows: metrics.update + 1, wallSeconds: wallSeconds)
             }
             if interrupted && !isLast {
                 console.finishStatus()
@@ -247,14 +329,19 @@ struct TrainingLoop<S: EnvironmentSettings> {
             }
         }
         console.finishStatus()
+        guard isRoot else { return .finished }
         try writeCurves()
         try settings.finish(trainer, run: context)
         console.line("wrote \(directory.path)/{config.json, progress.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*"))}")
         return .finished
     }
 
+    /// Every rank gathers the state (the environments are spread over the
+    /// ranks); rank 0 writes it.
     func saveCheckpoint(rows: Int, wallSeconds: Double) throws {
-        try CheckpointPayload<S.Env>(config: config, state: trainer.state, wallSeconds: wallSeconds, progressRows: rows)
+        let state = trainer.state
+        guard options.isRoot else { return }
+        try CheckpointPayload<S.Env>(config: config, state: state, wallSeconds: wallSeconds, progressRows: rows)
             .write(to: directory)
     }
 

@@ -36,6 +36,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
+        try DataParallel.refuse("eval")
         try CommandErrors.checkBLAS()
         try RunEvaluation.evaluate(RunDirectory(path: runDir), arguments: evaluationArguments, console: Console())
     }

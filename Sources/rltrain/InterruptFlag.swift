@@ -18,11 +18,14 @@ final class InterruptFlag: Sendable {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [self] in
                 let seen = count.add(1, ordering: .sequentiallyConsistent).newValue
+                // Under mpirun every rank gets the signal; rank 0 says so.
                 if seen >= 2 {
-                    FileHandle.standardError.write(Data("\nrltrain: stopped at once\n".utf8))
+                    if DataParallel.speaks { FileHandle.standardError.write(Data("\nrltrain: stopped at once\n".utf8)) }
                     _exit(130)
                 }
-                FileHandle.standardError.write(Data("\nrltrain: stopping after this update (again to stop at once)\n".utf8))
+                if DataParallel.speaks {
+                    FileHandle.standardError.write(Data("\nrltrain: stopping after this update (again to stop at once)\n".utf8))
+                }
             }
             source.resume()
             let box = SignalSource(source: source)

@@ -50,7 +50,7 @@ struct RLTrain: ParsableCommand {
                 self.exit(withError: error)  // --help, --version
             }
             let message = CommandErrors.message(for: error)
-            FileHandle.standardError.write(Data("rltrain: \(message)\n".utf8))
+            if DataParallel.speaks { FileHandle.standardError.write(Data("rltrain: \(message)\n".utf8)) }
             Foundation.exit(CommandErrors.isRuntimeFailure(error) ? 1 : 2)
         }
     }

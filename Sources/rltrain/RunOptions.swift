@@ -8,6 +8,8 @@ struct RunOptions: ParsableArguments {
     var runName: String?
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many updates, and at the end (default 10).")
     var checkpointEvery: Int?
+    @Option(parsing: .unconditional, help: "Confine the run to this many cores (for wall-clock comparisons; default: all).")
+    var cores: Int?
     @Flag(help: "Also write TensorBoard event files into the run directory (tensorboard --logdir runs).")
     var tensorboard = false
     @Flag(help: "Print nothing but errors.")
@@ -16,13 +18,14 @@ struct RunOptions: ParsableArguments {
     /// The flags given that set a run's settings (`--quiet` sets none).
     var settingFlagsGiven: [String] {
         [("runs-dir", runsDir != nil), ("run-name", runName != nil), ("checkpoint-every", checkpointEvery != nil),
-         ("tensorboard", tensorboard)].filter(\.1).map { "--\($0.0)" }
+         ("cores", cores != nil), ("tensorboard", tensorboard)].filter(\.1).map { "--\($0.0)" }
     }
 
     func apply(to r: inout RunConfig.RunSettings) {
         if let runsDir { r.runsDir = runsDir }
         if let runName { r.runName = runName }
         if let checkpointEvery { r.checkpointEvery = checkpointEvery }
+        if let cores { r.cores = cores }
         if tensorboard { r.tensorboard = true }
     }
 }

@@ -61,15 +61,31 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try CommandErrors.checkBLAS()
+        // Before any thread starts, so that every thread keeps to these cores
+        // (under mpirun only rank 0 may see the run directory, and mpirun places the ranks).
+        let config = try resume == nil ? makeConfig() : nil
+        let cores = DataParallel.launchRank != nil ? nil : try config?.run.cores ?? resume.flatMap {
+            try RunRecord.read(from: RunDirectory(path: $0)).config.run.cores
+        }
+        if let cores { try CoreAffinity.confine(to: cores) }
+        let collective = try DataParallel.join()  // under mpirun: this rank trains its share
         let interrupt = InterruptFlag()
         interrupt.install()
-        let options = TrainingRun.Options(console: Console(quiet: runOptions.quiet), shouldStop: { interrupt.isRaised })
+        let options = TrainingRun.Options(
+            console: Console(quiet: runOptions.quiet || !DataParallel.speaks), shouldStop: { interrupt.isRaised },
+            collective: collective)
         let outcome: TrainingRun.Outcome
-        if let resume {
-            outcome = try TrainingRun.resume(RunDirectory(path: resume), options: options)
-        } else {
-            outcome = try TrainingRun.start(try makeConfig(), options: options).1
+        do {
+            if let resume {
+                outcome = try TrainingRun.resume(RunDirectory(path: resume), options: options)
+            } else {
+                outcome = try TrainingRun.start(try config ?? makeConfig(), options: options).1
+            }
+        } catch {
+            DataParallel.finish(collective, after: error)
+            throw error
         }
+        DataParallel.finish(collective, after: nil)
         if outcome == .interrupted { throw ExitCode(130) }
     }
 }

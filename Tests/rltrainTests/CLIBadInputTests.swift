@@ -76,7 +76,7 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
             (grid + ["--gamma", "-0.5"], "--gamma must be in [0, 1]"), (grid + ["--checkpoint-every", "-2"], "--checkpoint-every"),
             (grid + ["--max-steps", "-4"], "--max-steps must be a positive integer, got -4"),
             (arith + ["--think-cost", "-1"], "think cost must be a finite number ≥ 0, got -1"),
-            (arith + ["--think-budget", "-1"], "think budget must be between 0 and"),
+            (arith + ["--think-budget", "-1"], "think budget: expected a count such as \"1\" or a range of caps"),
             (arith + ["--demos", "-5"], "--demos must be 0 or more, got -5"),
             (["sweep", dir.file("none.json"), "--jobs", "-1"], "--jobs must be between 1 and 256, got -1"),
             (["eval", dir.path, "--samples", "-1"], "--samples must be between 1 and 1024, got -1"),

@@ -24,7 +24,7 @@ enum PPOLoss {
         logitGradient.resize(to: logits.shape)
         var terms = PolicyLossTerms()
         let weights = weighted ? minibatch.weights : []
-        let totalWeight = weighted ? weights.reduce(0.0) { $0 + Double($1) } : Double(batch)
+        let totalWeight = minibatch.normalizer ?? (weighted ? weights.reduce(0.0) { $0 + Double($1) } : Double(batch))
         let inverseTotal = 1 / Float(totalWeight)
         let actions = minibatch.actions, oldLogProbabilities = minibatch.logProbabilities, advantages = minibatch.advantages
         let referenceLogProbabilities = minibatch.referenceLogProbabilities
@@ -94,9 +94,10 @@ enum PPOLoss {
         let batch = values.count
         precondition(batch == minibatch.size, "value loss: \(batch) values for a minibatch of \(minibatch.size)")
         let oldValues = minibatch.values, returns = minibatch.returns
+        let count = minibatch.normalizer ?? Double(batch)
         valueGradient.resize(to: values.shape)
         var loss = 0.0
-        let scale = vfCoef / Float(batch)
+        let scale = vfCoef / Float(count)
         values.scalars.withUnsafeBufferPointer { v in
             valueGradient.scalars.withUnsafeMutableBufferPointer { dv in
                 for i in 0..<batch {
@@ -118,6 +119,6 @@ enum PPOLoss {
                 }
             }
         }
-        return loss / Double(batch)
+        return loss / count
     }
 }

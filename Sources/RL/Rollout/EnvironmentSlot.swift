@@ -21,7 +21,7 @@ public struct EnvironmentSlot<E: Environment>: Sendable, Codable {
 
 /// A finished episode, with where and when it ended so that episodes from
 /// all workers can be put in one order that does not depend on threading.
-struct EpisodeRecord: Sendable {
+struct EpisodeRecord: Sendable, Codable {
     var step: Int
     var env: Int
     var summary: EpisodeSummary

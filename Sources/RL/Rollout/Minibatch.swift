@@ -17,6 +17,9 @@ struct Minibatch: Sendable {
     /// reference policy's log-probability of its action.
     var weights: [Float] = []
     var referenceLogProbabilities: [Float] = []
+    /// Data parallelism: the whole minibatch's size (or weight), by which
+    /// this rank's share of the losses is divided; nil: the minibatch's own.
+    var normalizer: Double?
 
     init(size: Int, observationSize: Int, actionCount: Int) {
         self.size = size

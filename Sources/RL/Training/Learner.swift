@@ -32,6 +32,11 @@ public struct Learner: Sendable, Codable {
 
     mutating func scaleGradients(by factor: Float) { network.scaleGradients(by: factor) }
 
+    /// Visits every parameter's gradient in `updateEachParameter` order.
+    mutating func setGradients(_ body: (inout Parameter) -> Void) {
+        network.updateEachParameter { _, p in body(&p) }
+    }
+
     /// One Adam step at `learningRate`.
     mutating func step(learningRate: Float) {
         optimizer.learningRate = learningRate

@@ -18,13 +18,19 @@ extension Trainer {
         public var episodes: Int
         public var flops: Double
         public var recentEpisodes: [EpisodeSummary]
+        /// Absent in checkpoints written before it was measured.
+        public var actorNoiseScale: GradientNoiseScale?
+        public var criticNoiseScale: GradientNoiseScale?
     }
 
+    /// Under data parallelism every rank must ask for it at the same time:
+    /// it gathers every rank's environments.
     public var state: State {
         State(
-            actor: actor, critic: critic, reference: reference, slots: slots, shuffleRNG: shuffleRNG,
+            actor: actor, critic: critic, reference: reference, slots: allSlots(), shuffleRNG: shuffleRNG,
             completedUpdates: completedUpdates, envSteps: envSteps, episodes: episodes,
-            flops: flops, recentEpisodes: episodeWindow.episodes)
+            flops: flops, recentEpisodes: episodeWindow.episodes,
+            actorNoiseScale: actorNoiseScale, criticNoiseScale: critic == nil ? nil : criticNoiseScale)
     }
 
     /// Rebuilds a trainer from a saved state, refusing one that does not fit
@@ -32,11 +38,11 @@ extension Trainer {
     /// or does not hold together (optimiser moments of another shape,
     /// negative counters) — so that a damaged checkpoint is refused at load,
     /// never met as a trap in the first update.
-    public init(config: PPOConfig, state: State) throws(ConfigError) {
+    public init(config: PPOConfig, state: State, collective: (any Collective)? = nil) throws(ConfigError) {
         guard state.slots.count == config.numEnvs else {
             throw ConfigError("the checkpoint holds \(state.slots.count) environments, the config asks for \(config.numEnvs)")
         }
-        self.init(config: config) { state.slots[$0].environment }
+        self.init(config: config, collective: collective) { state.slots[$0].environment }
         let expectedActor = actor.network.sizes
         let expectedCritic = critic?.network.sizes
         guard state.actor.network.sizes == expectedActor, state.critic?.network.sizes == expectedCritic else {
@@ -63,12 +69,15 @@ extension Trainer {
         actor = state.actor
         critic = state.critic
         reference = state.reference
-        workers = Self.split(state.slots, into: config.workers, unit: config.groupSize)
+        let local = state.slots[envOffset..<(envOffset + config.numEnvs / ranks)]
+        workers = Self.split(Array(local), into: config.workers, unit: config.groupSize)
         shuffleRNG = state.shuffleRNG
         completedUpdates = state.completedUpdates
         envSteps = state.envSteps
         episodes = state.episodes
         flops = state.flops
         episodeWindow = EpisodeWindow(state.recentEpisodes)
+        actorNoiseScale = state.actorNoiseScale ?? GradientNoiseScale()
+        criticNoiseScale = state.criticNoiseScale ?? GradientNoiseScale()
     }
 }

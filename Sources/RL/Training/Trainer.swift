@@ -25,20 +25,33 @@ public struct Trainer<E: Environment>: Sendable {
     /// Floating-point operations spent so far (warm start, rollouts, updates).
     public internal(set) var flops = 0.0
     public internal(set) var episodeWindow = EpisodeWindow()
+    /// The gradient noise scale of the actor's and the critic's gradients, smoothed over updates.
+    public internal(set) var actorNoiseScale = GradientNoiseScale()
+    public internal(set) var criticNoiseScale = GradientNoiseScale()
 
     let algorithm: any PolicyAlgorithm
     var workers: [RolloutWorker<E>]
-    private let buffer: RolloutBuffer
-    private var minibatch: Minibatch
-    private let costs: FLOPCosts
+    let buffer: RolloutBuffer
+    var minibatch: Minibatch
+    let costs: FLOPCosts
+    /// The ranks of a data-parallel run (nil: this process alone). This
+    /// rank steps environments envOffset ..< envOffset + numEnvs/ranks.
+    let collective: (any Collective)?
+    let envOffset: Int
 
     /// Builds the networks and environments from `config.seed`; environment
-    /// `i` is `makeEnvironment(i)`, reset from its own stream.
-    public init(config: PPOConfig, makeEnvironment: (Int) -> E) {
+    /// `i` is `makeEnvironment(i)`, reset from its own stream. Under data
+    /// parallelism (`collective`) this rank builds only its share of the
+    /// environments — global indices, so the streams are those a single
+    /// process would give them.
+    public init(config: PPOConfig, collective: (any Collective)? = nil, makeEnvironment: (Int) -> E) {
         self.config = config
+        self.collective = collective
         algorithm = Self.algorithm(config)
         let root = RNG(seed: config.seed)
-        var slots: [EnvironmentSlot<E>] = (0..<config.numEnvs).map { i in
+        let localEnvs = config.numEnvs / (collective?.size ?? 1)
+        envOffset = (collective?.rank ?? 0) * localEnvs
+        var slots: [EnvironmentSlot<E>] = (envOffset..<(envOffset + localEnvs)).map { i in
             EnvironmentSlot(
                 environment: makeEnvironment(i),
                 environmentRNG: root.stream("environment", i),
@@ -62,10 +75,10 @@ public struct Trainer<E: Environment>: Sendable {
         shuffleRNG = root.stream("shuffle")
         workers = Self.split(slots, into: config.workers, unit: config.groupSize)
         buffer = RolloutBuffer(
-            numEnvs: config.numEnvs, numSteps: config.numSteps,
+            numEnvs: localEnvs, numSteps: config.numSteps,
             observationSize: observationSize, actionCount: actionCount)
         minibatch = Minibatch(size: config.minibatchSize, observationSize: observationSize, actionCount: actionCount)
-        costs = FLOPCosts(actor: actor.network, critic: critic?.network, minibatchSize: config.minibatchSize)
+        costs = FLOPCosts(actor: actor.network, critic: critic?.network)
     }
 
     /// The algorithm `config` names; adding one is one line here.
@@ -94,7 +107,8 @@ public struct Trainer<E: Environment>: Sendable {
         }
     }
 
-    /// Every environment slot in global order (for checkpoints).
+    /// This process's environment slots in global order (all of them but
+    /// under data parallelism; `state` gathers every rank's).
     public var slots: [EnvironmentSlot<E>] { workers.flatMap(\.slots) }
 
     /// PPO runs numUpdates updates; critic-free algorithms, whose updates
@@ -126,27 +140,29 @@ public struct Trainer<E: Environment>: Sendable {
         //    bootstrapping through truncation but not through termination;
         //    critic-free algorithms: each episode's return against its group's).
         algorithm.computeAdvantages(buffer)
-        if critic != nil { log.explainedVariance = buffer.explainedVariance() } else { log.zeroAdvantageGroups = buffer.zeroAdvantageFraction() }
+        if critic != nil { log.explainedVariance = explainedVariance() } else { log.zeroAdvantageGroups = buffer.zeroAdvantageFraction() }
         log.startOptimisation(flops: flops)
 
-        // 4. Optimise: updateEpochs passes over the batch in shuffled minibatches.
-        var indices = Array(0..<buffer.count)
+        // 4. Optimise: updateEpochs passes over the batch (every rank's) in shuffled minibatches.
+        var indices = Array(0..<(buffer.count * ranks))
+        var firstEpoch = FirstEpochGradients()
         for epoch in 1...config.updateEpochs {
             shuffleRNG.shuffle(&indices)
-            for range in minibatchRanges(buffer.count) {
-                minibatch.gather(
-                    indices[range], from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
-                // 5. Losses and their gradients: actor ∥ critic.
+            for range in minibatchRanges(indices.count) {
+                gatherMinibatch(indices[range])
+                // 5. Losses and their gradients: actor ∥ critic (over every rank's share of the minibatch).
                 let losses = computeGradients(minibatch)
+                if epoch == 1 { firstEpoch.add(actor.network, critic?.network) }  // for the gradient noise scale
                 // 6. Clip the global gradient norm, over actor and critic together.
                 let gradientNorm = clipGradients()
                 // 7. One Adam step for each network.
                 actor.step(learningRate: learningRate)
                 critic?.step(learningRate: learningRate)
-                flops += range.count == config.minibatchSize ? costs.minibatchStep : costs.minibatchStep(size: range.count)
+                flops += costs.minibatchStep(size: range.count)
                 try log.add(losses, gradientNorm: gradientNorm)
             }
             log.epochs = epoch
+            if epoch == 1 { measureNoiseScale(firstEpoch, into: &log) }
             // 8. Early stop: the policy moved further than target-KL allows.
             if let targetKL = config.targetKL, log.lastApproxKL > targetKL { break }
         }
@@ -155,6 +171,16 @@ public struct Trainer<E: Environment>: Sendable {
         completedUpdates = update
         return log.finish(
             learningRate: learningRate, envSteps: envSteps, episodes: episodes, flops: flops, window: episodeWindow)
+    }
+
+    /// This process's samples of a minibatch (all of them but under data
+    /// parallelism), with PPO's advantages standardised over the minibatch.
+    private mutating func gatherMinibatch(_ indices: ArraySlice<Int>) {
+        if collective != nil {
+            gatherShare(of: indices)
+        } else {
+            minibatch.gather(indices, from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
+        }
     }
 
     /// numMinibatches consecutive ranges covering `count` samples, sizes
@@ -177,9 +203,10 @@ public struct Trainer<E: Environment>: Sendable {
             result.2 = criticRows
         }
         workers = results.map(\.0)
-        flops += costs.rollout(steps: config.batchSize, criticRows: results.reduce(0) { $0 + $1.2 })
+        flops += costs.rollout(steps: config.batchSize, criticRows: sumOverRanks(results.reduce(0) { $0 + $1.2 }))
         envSteps += config.batchSize
-        let finished = results.flatMap(\.1).sorted { ($0.step, $0.env) < ($1.step, $1.env) }
+        let local = results.flatMap(\.1).map { EpisodeRecord(step: $0.step, env: $0.env + envOffset, summary: $0.summary) }
+        let finished = gatherOverRanks(local).sorted { ($0.step, $0.env) < ($1.step, $1.env) }
         episodes += finished.count
         episodeWindow.append(contentsOf: finished.map(\.summary))
     }
@@ -226,14 +253,20 @@ public struct Trainer<E: Environment>: Sendable {
             actor.backward(batch.observations)
             return terms
         }
-        guard critic != nil else { return MinibatchLosses(policy: policyHalf(&actor), valueLoss: 0) }
-        let (policy, valueLoss) = Parallel.both(&actor, &critic!, policyHalf) { critic in
-            let values = critic.forward(batch.observations)
-            let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
-            critic.backward(batch.observations)
-            return loss
+        let losses: MinibatchLosses
+        if critic == nil {
+            losses = MinibatchLosses(policy: policyHalf(&actor), valueLoss: 0)
+        } else {
+            let (policy, valueLoss) = Parallel.both(&actor, &critic!, policyHalf) { critic in
+                let values = critic.forward(batch.observations)
+                let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
+                critic.backward(batch.observations)
+                return loss
+            }
+            losses = MinibatchLosses(policy: policy, valueLoss: valueLoss)
         }
-        return MinibatchLosses(policy: policy, valueLoss: valueLoss)
+        // Under data parallelism each rank computed its share: the sums are the minibatch's.
+        return collective == nil ? losses : sumOverRanks(losses)
     }
 
     /// Stage 6: scales every gradient so that their joint norm is at most
@@ -246,6 +279,19 @@ public struct Trainer<E: Environment>: Sendable {
         actor.scaleGradients(by: scale)
         critic?.scaleGradients(by: scale)
         return norm
+    }
+
+    /// The gradient noise scale from the first epoch's minibatch gradients
+    /// (minibatch size against the whole batch; see `GradientNoiseScale`).
+    private mutating func measureNoiseScale(_ gradients: FirstEpochGradients, into log: inout UpdateLog) {
+        let big = Double(buffer.count * ranks), small = big / Double(config.numMinibatches)
+        let a = gradients.actor.norms
+        log.gradientNoiseScale = actorNoiseScale.add(meanSmallSquaredNorm: a.meanSmall, bigSquaredNorm: a.big, smallBatch: small, bigBatch: big)
+        if gradients.critic.count > 0 {
+            let c = gradients.critic.norms
+            log.criticGradientNoiseScale = criticNoiseScale.add(
+                meanSmallSquaredNorm: c.meanSmall, bigSquaredNorm: c.big, smallBatch: small, bigBatch: big)
+        }
     }
 
     private func checkParametersFinite(update: Int) throws(TrainingError) {

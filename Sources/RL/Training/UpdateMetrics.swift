@@ -21,6 +21,10 @@ public struct UpdateMetrics: Sendable, Equatable {
     /// Critic-free algorithms: the fraction of the update's problems whose
     /// group got all-zero advantages (all right or all wrong); nil for PPO.
     public var zeroAdvantageGroups: Double?
+    /// The gradient noise scale B_simple of the actor's and of the critic's
+    /// gradients, smoothed (`GradientNoiseScale`); nil until it is positive.
+    public var gradientNoiseScale: Double?
+    public var criticGradientNoiseScale: Double?
     /// 1 − Var(returns − values) / Var(returns) over the batch (NaN without a critic).
     public var explainedVariance = Double.nan
     public var learningRate = 0.0
@@ -46,7 +50,8 @@ public struct UpdateMetrics: Sendable, Equatable {
         func bits(_ m: UpdateMetrics) -> [UInt64?] {
             [m.episodicReturnMean, m.successRate, m.episodeLengthMean, m.policyLoss, m.valueLoss, m.entropy, m.approxKL,
              m.clipFraction, m.explainedVariance, m.learningRate, m.flops, m.rolloutSeconds, m.updateSeconds,
-             m.optimisationFlops].map { $0.bitPattern } + [m.klToReference?.bitPattern, m.zeroAdvantageGroups?.bitPattern]
+             m.optimisationFlops].map { $0.bitPattern }
+                + [m.klToReference, m.zeroAdvantageGroups, m.gradientNoiseScale, m.criticGradientNoiseScale].map { $0?.bitPattern }
         }
         return a.update == b.update && a.envSteps == b.envSteps && a.episodes == b.episodes && a.epochs == b.epochs
             && bits(a) == bits(b) && a.episodeMetrics.mapValues(\.bitPattern) == b.episodeMetrics.mapValues(\.bitPattern)
