@@ -15,6 +15,9 @@ public final class MPICollective: Collective, @unchecked Sendable {
     public var rank: Int { communicator.rank }
     public var size: Int { communicator.size }
 
+    public private(set) var secondsInCalls = 0.0
+    private let clock = ContinuousClock()
+
     public init(_ communicator: Communicator) {
         self.communicator = communicator
     }
@@ -50,6 +53,8 @@ public final class MPICollective: Collective, @unchecked Sendable {
     }
 
     private func fatalOnError(_ body: () throws -> Void) {
+        let started = clock.now
+        defer { secondsInCalls += (clock.now - started).seconds }
         do {
             try body()
         } catch {

@@ -15,14 +15,21 @@ public enum ProgressColumns {
 
     /// Columns whose values depend on wall-clock time; everything else is
     /// reproducible to the bit.
-    public static let wallClock: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds"]
+    public static let wallClock: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds", "allreduce_seconds"]
 
     /// What the critic-free algorithms add: the fraction of problems whose
     /// group carried no signal, and the KL to the reference policy.
     public static let groupRollout = ["zero_advantage_groups", "kl_to_reference"]
 
-    public static func all(for environment: any EnvironmentSettings.Type, algorithm: PolicyAlgorithmKind = .ppo) -> [String] {
-        common + (algorithm.usesCritic ? [] : groupRollout) + environment.progressColumns
+    /// What a data-parallel run (`mpirun -np N`, N > 1) adds: the seconds
+    /// rank 0 spent in the update's collectives (gradient allreduces, the
+    /// loss and episode sums), waits for the other ranks included.
+    public static let dataParallel = ["allreduce_seconds"]
+
+    public static func all(
+        for environment: any EnvironmentSettings.Type, algorithm: PolicyAlgorithmKind = .ppo, ranks: Int = 1
+    ) -> [String] {
+        common + (algorithm.usesCritic ? [] : groupRollout) + (ranks > 1 ? dataParallel : []) + environment.progressColumns
     }
 
     static func row(_ m: UpdateMetrics, wallSeconds: Double, sps: Double) -> [String: CSVField] {

@@ -216,7 +216,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
 
     mutating func run() throws -> TrainingRun.Outcome {
         let console = options.console
-        let columns = ProgressColumns.all(for: S.self, algorithm: config.ppo.algorithm)
+        let columns = ProgressColumns.all(for: S.self, algorithm: config.ppo.algorithm, ranks: config.run.ranks)
         if trainer.isFinished {
             console.line("\(directory.path) has already finished all \(config.ppo.numUpdates) updates; nothing to do")
             return .alreadyFinished
@@ -291,6 +291,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
         while !trainer.isFinished {
             let before = clock.now
             let stepsBefore = trainer.envSteps
+            let collectiveSecondsBefore = options.collective?.secondsInCalls ?? 0
             let metrics = try trainer.update()
             let seconds = (clock.now - before).seconds
             // numEnvs × numSteps, or a few more when whole episodes were collected.
@@ -299,6 +300,9 @@ struct TrainingLoop<S: EnvironmentSettings> {
             let wallSeconds = wallSecondsBefore + (clock.now - loopStarted).seconds
             var row = ProgressColumns.row(metrics, wallSeconds: wallSeconds, sps: steps / seconds)
             if !config.ppo.algorithm.usesCritic { row.merge(ProgressColumns.groupRolloutFields(metrics)) { $1 } }
+            if let collective = options.collective, config.run.ranks > 1 {
+                row["allreduce_seconds"] = .double(collective.secondsInCalls - collectiveSecondsBefore)
+            }
             let isLast = trainer.isFinished
             if let csv {
                 row.merge(try settings.progressFields(trainer, metrics, isLast: isLast, run: context)) { $1 }

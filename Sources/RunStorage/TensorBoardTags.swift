@@ -19,7 +19,7 @@ public enum TensorBoardTags {
     ]
 
     public static let time: Set<String> = [
-        "update", "episodes", "wall_seconds", "rollout_seconds", "update_seconds", "flops", "update_flops",
+        "update", "episodes", "wall_seconds", "rollout_seconds", "update_seconds", "allreduce_seconds", "flops", "update_flops",
     ]
 
     /// The tag of each column but the step column, in column order; works

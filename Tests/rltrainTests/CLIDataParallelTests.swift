@@ -5,6 +5,7 @@ import Foundation
 import XCTest
 import TestSupport
 import ExperimentsTestSupport
+import Experiments
 @testable import RunStorage
 
 /// Issue 16 at the process level: `mpirun -np 2 rltrain …` against one
@@ -61,10 +62,9 @@ final class CLIDataParallelTests: RLTrainProcessTestCase {
 
     func rows(_ path: String) throws -> [[String: Double]] {
         let table = try CSVTable(path: path)
-        let wall: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds"]
         return table.rows.map { row in
             var out: [String: Double] = [:]
-            for (c, v) in zip(table.columns, row) where !wall.contains(c) { out[c] = Double(v) }
+            for (c, v) in zip(table.columns, row) where !ProgressColumns.wallClock.contains(c) { out[c] = Double(v) }
             return out
         }
     }
@@ -97,6 +97,15 @@ final class CLIDataParallelTests: RLTrainProcessTestCase {
         print("two ranks vs one process, first 10 updates: largest relative difference \(worst)")
         XCTAssertLessThan(worst, 1e-3)
         XCTAssertGreaterThan(worst, 0, "the sums run in another order, so some last bits differ")
+        // The data-parallel run reports the seconds its collectives took in
+        // each update (row 0, before any update, leaves it empty).
+        let twoTable = try CSVTable(path: dir.file("two/progress.csv"))
+        let column = try XCTUnwrap(twoTable.columns.firstIndex(of: "allreduce_seconds"))
+        XCTAssertFalse(try CSVTable(path: dir.file("one/progress.csv")).columns.contains("allreduce_seconds"))
+        for row in twoTable.rows.dropFirst() {
+            let seconds = try XCTUnwrap(Double(row[column]))
+            XCTAssertTrue(seconds > 0 && seconds < 10, "allreduce_seconds \(seconds)")
+        }
         // Rank 0 alone wrote the run directory, with every environment in its checkpoint.
         let payload = try RunFixtures.payloadObject(dir.file("two/checkpoint.bin"))
         let slots = ((payload["state"] as? [String: Any])?["slots"] as? [Any])?.count

@@ -17,6 +17,10 @@ public protocol Collective: Sendable {
     func allGather(_ bytes: [UInt8]) -> [[UInt8]]
     /// Rank `root`'s bytes on every rank.
     func broadcast(_ bytes: inout [UInt8], root: Int)
+    /// Wall-clock seconds this rank has spent inside the calls above, waits
+    /// for slower ranks included: the cost of data parallelism, which the
+    /// run reports per update (`allreduce_seconds`).
+    var secondsInCalls: Double { get }
 }
 
 extension Collective {
