@@ -123,7 +123,7 @@ extension SweepResults {
         perBatch.sort { $0.b < $1.b }
         var references: [LinePlot.ReferenceLine] = []
         var vsBatch: [LinePlot.Series] = [
-            LinePlot.Series(name: "B_simple, median over 2nd half (mean ± std over seeds)", points: perBatch.map { ($0.b, $0.mean) },
+            LinePlot.Series(name: "B_simple, 2nd-half median", points: perBatch.map { ($0.b, $0.mean) },
                             band: perBatch.map { ($0.b, max($0.mean - $0.std, $0.mean / 10), $0.mean + $0.std) }, style: .lineAndMarkers, color: 0),
             LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
         ]
