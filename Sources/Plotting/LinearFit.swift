@@ -14,6 +14,9 @@ public struct LinearFit: Sendable, Equatable {
     public let rSquared: Double
     /// Pairs used.
     public let count: Int
+    /// Standard error of the slope, √(SS_res/(n − 2)/Σ(x − x̄)²); nil with
+    /// two pairs, which a line always fits exactly.
+    public let slopeStandardError: Double?
 
     public init(x: [Double], y: [Double]) throws(FitError) {
         guard x.count == y.count else { throw .lengthMismatch(x: x.count, y: y.count) }
@@ -38,6 +41,7 @@ public struct LinearFit: Sendable, Equatable {
         }
         rSquared = syy > 0 ? 1 - ssRes / syy : 1
         self.count = pairs.count
+        slopeStandardError = pairs.count > 2 ? (ssRes / (count - 2) / sxx).squareRoot() : nil
     }
 
     /// a + b·x.

@@ -12,6 +12,8 @@ public struct PowerLawFit: Sendable, Equatable {
     /// r² of the straight line in log–log space.
     public let rSquared: Double
     public let count: Int
+    /// Standard error of k (the slope in log–log space); nil with two points.
+    public let exponentStandardError: Double?
 
     public init(x: [Double], y: [Double]) throws(FitError) {
         guard x.count == y.count else { throw .lengthMismatch(x: x.count, y: y.count) }
@@ -21,6 +23,7 @@ public struct PowerLawFit: Sendable, Equatable {
         exponent = line.slope
         rSquared = line.rSquared
         count = line.count
+        exponentStandardError = line.slopeStandardError
     }
 
     /// c·x^k.

@@ -62,6 +62,12 @@ extension SweepResults {
         } else if Set(runs.map(\.batchSize)).count >= 2 {
             omitted.append(Omission(kind: "figure left out", reason: "critical-batch.svg: fewer than two batch sizes reached the threshold"))
         }
+        if let n = noiseScaleFigure() {
+            figures.append(n)
+        } else if Set(runs.map(\.batchSize)).count >= 2 {
+            omitted.append(Omission(kind: "figure left out", reason: "noise-scale.svg: no run logged a positive gradient_noise_scale"))
+        }
+        if let iso = isoFLOPFigure() { figures.append(iso) }
         figures += spec.environment.evaluationFigures(runs.compactMap { run in
             run.evaluations.map { EvaluatedRun(point: run.point, label: label(run.axisValues), evaluations: $0) }
         })
@@ -134,8 +140,18 @@ extension SweepResults {
                 kind: "panel left out",
                 reason: "learning curves vs FLOPs: FLOPs follow env steps by the same line in every run (the same FLOPs per env step and warm start, within 5%), so they would repeat the curves vs env steps"))
         }
+        // The threshold metric also against the wall clock: what a budget
+        // costs in seconds, where cores and workers show (issue 14).
+        let hasWallClock = runs.contains { run in
+            guard let wall = try? run.progress.doubles("wall_seconds").compactMap({ $0 }), let first = wall.first, let last = wall.last else { return false }
+            return last > first
+        }
+        if !hasWallClock {
+            omitted.append(Omission(kind: "panel left out", reason: "\(metric.replacingOccurrences(of: "_", with: " ")) vs wall-clock seconds: no run's wall_seconds advances"))
+        }
         for y in [metric] + (secondary.map { [$0] } ?? []) {
-            for (x, xLabel) in axes {
+            let xAxes = axes + (y == metric && hasWallClock ? [("wall_seconds", "wall-clock seconds (log scale)")] : [])
+            for (x, xLabel) in xAxes {
                 var series: [LinePlot.Series] = []
                 for (i, group) in pointGroups.enumerated() {
                     var s = meanCurve(group.runs, x: x, y: y)
@@ -145,7 +161,7 @@ extension SweepResults {
                 }
                 let yName = y == "episodic_return_mean" ? "return (last 100 episodes)" : y.replacingOccurrences(of: "_", with: " ")
                 panels.append(LinePlot(
-                    title: "\(yName) vs \(x == "flops" ? "FLOPs" : "env steps")", xLabel: xLabel, yLabel: yName,
+                    title: "\(yName) vs \(x == "flops" ? "FLOPs" : x == "wall_seconds" ? "wall-clock seconds" : "env steps")", xLabel: xLabel, yLabel: yName,
                     xScale: .log10, yRange: yRange(y), series: series,
                     referenceLines: y == metric ? [.init(y: spec.effectiveThreshold.value, label: "threshold \(spec.effectiveThreshold.value)")] : [],
                     width: LinePlot.width(fitting: series, atLeast: 640), height: 380))
@@ -154,7 +170,8 @@ extension SweepResults {
         return (ReportFigure(
             file: "learning-curves.svg", title: "Learning curves per budget",
             caption: "Mean over \(seedsText) (line) and mean ± one standard deviation (band), update by update; x on a log scale."
-                + (axes.count == 2 ? " FLOPs count the warm start, rollouts and updates." : ""),
+                + (axes.count == 2 ? " FLOPs count the warm start, rollouts and updates." : "")
+                + (hasWallClock ? " Wall-clock seconds count from the start of each run (a warm start included), on the machine and load it ran on; runs trained side by side (--jobs) share its cores." : ""),
             figure: Figure(panels: panels, columns: Figure.columns(fitting: panels))), omitted)
     }
 

@@ -11,7 +11,7 @@ public struct SweepReport: Sendable {
     public static let evalCSV = "sweep-eval.csv"
     public static let summaryCSV = "summary.csv"
     /// Every figure a report may draw.
-    public static let figureFiles = ["learning-curves.svg", "final-vs-compute.svg", "critical-batch.svg", "test-time-compute.svg"]
+    public static let figureFiles = ["learning-curves.svg", "final-vs-compute.svg", "critical-batch.svg", "noise-scale.svg", "isoflop.svg", "test-time-compute.svg"]
 
     /// Paths written.
     public var written: [String]
@@ -69,6 +69,21 @@ public struct SweepReport: Sendable {
         }
         let t = spec.effectiveThreshold
         out.append(("threshold", "\(t.metric) ≥ \(CSVField.double(t.value).text)"))
+        if let fit = results.criticalBatchFit() {
+            out.append(("critical batch", String(format: "B_crit ≈ %@ env steps per update (S_min %.3g, E_min %@, rms residual %.2f)",
+                                                 Console.count(Int(fit.criticalBatchSize.rounded())), fit.minSteps, Console.count(Int(fit.minExamples.rounded())), fit.rmsResidual)))
+        }
+        if Set(results.runs.map(\.batchSize)).count >= 2, let noise = results.noiseScaleSummary() {
+            out.append(("gradient noise scale", noise.text))
+        }
+        if let iso = results.isoFLOP() { out.append(("IsoFLOP", iso.text)) }
+        let wallToThreshold = results.pointGroups.compactMap { group -> String? in
+            let walls = group.runs.compactMap { $0.crossing(t)?.wallSeconds }
+            return SampleStatistics(walls).map { String(format: "%@ %.1f s (%d/%d seeds)", results.label(group.values), $0.mean, walls.count, group.runs.count) }
+        }
+        if !wallToThreshold.isEmpty {
+            out.append(("wall-clock seconds to threshold", wallToThreshold.joined(separator: " · ")))
+        }
         // One line for each figure or panel not drawn, saying why.
         for omission in omitted { out.append((omission.kind, omission.reason)) }
         out.append(("runs", "\(results.runs.count) of \(spec.runs.count) finished (\(spec.points.count) points × \(spec.seeds.count) seeds)"))

@@ -8,6 +8,8 @@ public struct ThresholdCrossing: Sendable, Equatable {
     public var updates: Double
     public var envSteps: Double
     public var flops: Double
+    /// Wall-clock seconds of the run's updates at that point; nil when progress.csv has no `wall_seconds`.
+    public var wallSeconds: Double? = nil
 }
 
 extension SweepRunData {
@@ -24,7 +26,8 @@ extension SweepRunData {
               let flops = try? progress.doubles("flops") else { return nil }
         for i in values.indices {
             if let v = values[i], v >= threshold.value, let u = updates[i], let s = steps[i], let f = flops[i] {
-                return ThresholdCrossing(updates: u, envSteps: s, flops: f)
+                let wall = (try? progress.doubles("wall_seconds")).flatMap { $0[i] }
+                return ThresholdCrossing(updates: u, envSteps: s, flops: f, wallSeconds: wall)
             }
         }
         return nil
@@ -50,6 +53,10 @@ extension SweepResults {
         return wanted.filter { name in runs.contains { $0.progress.columnIndex(name) != nil } }
     }
 
+    /// Columns of summary.csv that measure the wall clock, and so differ
+    /// between two runs of the same sweep.
+    public static let wallClockSummaryColumns: Set<String> = ["wall_seconds_mean", "wall_seconds_to_threshold_mean", "wall_seconds_to_threshold_std"]
+
     /// `summary.csv`: one row per point; means and standard deviations over seeds.
     public func summaryTable() -> CSVTable {
         let threshold = spec.effectiveThreshold
@@ -59,7 +66,8 @@ extension SweepResults {
         columns += ["threshold_metric", "threshold_value", "seeds_reaching",
                     "env_steps_to_threshold_mean", "env_steps_to_threshold_std",
                     "updates_to_threshold_mean", "updates_to_threshold_std",
-                    "flops_to_threshold_mean", "flops_to_threshold_std"]
+                    "flops_to_threshold_mean", "flops_to_threshold_std",
+                    "wall_seconds_to_threshold_mean", "wall_seconds_to_threshold_std"]
         func text(_ x: Double?) -> String {
             guard let x else { return "" }
             return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : CSVField.double(x).text
@@ -79,7 +87,7 @@ extension SweepResults {
             for m in metrics { row += stats(runs.compactMap { $0.final(m) }) }
             let crossings = runs.compactMap { $0.crossing(threshold) }
             row += [threshold.metric, CSVField.double(threshold.value).text, String(crossings.count)]
-            row += stats(crossings.map(\.envSteps)) + stats(crossings.map(\.updates)) + stats(crossings.map(\.flops))
+            row += stats(crossings.map(\.envSteps)) + stats(crossings.map(\.updates)) + stats(crossings.map(\.flops)) + stats(crossings.compactMap(\.wallSeconds))
             rows.append(row)
         }
         return CSVTable(columns: columns, rows: rows)

@@ -16,7 +16,7 @@ final class SweepReportTests: XCTestCase {
                 let n = updates(b)
                 let rows = (1...n).map { u -> [String] in
                     let steps = Double(u * b), flops = flopsPerStep * steps
-                    return [String(u), String(u * b), CSVField.double(flops).text, "1.5", CSVField.double(0.1 + 0.2 * log10(flops)).text, "0.5"]
+                    return [String(u), String(u * b), CSVField.double(flops).text, CSVField.double(0.5 + 0.1 * Double(u)).text, CSVField.double(0.1 + 0.2 * log10(flops)).text, "0.5"]
                 }
                 runs.append(SweepRunData(
                     point: "\(axis)=\(b)", seed: seed, axisValues: [String(b)], batchSize: b,
@@ -39,10 +39,12 @@ final class SweepReportTests: XCTestCase {
         XCTAssertEqual(figures.map(\.file), ["learning-curves.svg", "final-vs-compute.svg"])
 
         let curves = SVGElements.parse(figures[0].figure.svg())
-        XCTAssertEqual(curves.count("g", class: "panel"), 4)
-        XCTAssertEqual(curves.count("path", class: "series"), 4 * 2, "one mean curve per point per panel")
-        XCTAssertEqual(curves.count("polygon", class: "band"), 4 * 2, "two seeds: a band per curve")
-        XCTAssertEqual(curves.count("g", class: "legend-entry"), 4 * 2)
+        // Accuracy vs env steps, FLOPs and wall-clock seconds; return vs env steps and FLOPs.
+        XCTAssertEqual(curves.count("g", class: "panel"), 5)
+        XCTAssertTrue(curves.text.contains("accuracy vs wall-clock seconds"))
+        XCTAssertEqual(curves.count("path", class: "series"), 5 * 2, "one mean curve per point per panel")
+        XCTAssertEqual(curves.count("polygon", class: "band"), 5 * 2, "two seeds: a band per curve")
+        XCTAssertEqual(curves.count("g", class: "legend-entry"), 5 * 2)
         let firstPath = curves.all("path", class: "series")[0]["d"]!
         XCTAssertEqual(firstPath.components(separatedBy: " L").count, 10, "ten updates, ten points")
 
@@ -79,7 +81,7 @@ final class SweepReportTests: XCTestCase {
         XCTAssertEqual(omitted.map(\.kind), ["panel left out"])
         XCTAssertTrue(omitted[0].reason.hasPrefix("learning curves vs FLOPs: FLOPs follow env steps by the same line in every run"), omitted[0].reason)
         let curves = SVGElements.parse(figures[0].figure.svg())
-        XCTAssertEqual(curves.count("g", class: "panel"), 2, "accuracy and return vs env steps only")
+        XCTAssertEqual(curves.count("g", class: "panel"), 3, "accuracy and return vs env steps, accuracy vs wall-clock seconds")
         XCTAssertFalse(curves.text.contains("FLOPs"))
         XCTAssertEqual(SVGElements.parse(figures[1].figure.svg()).count("g", class: "panel"), 2)
 
