@@ -71,6 +71,15 @@ public protocol EnvironmentSettings: Codable, Sendable, Equatable {
     /// Measures a trained actor, prints the result and appends it to `eval.csv`.
     func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws
 
+    // MARK: Test-time search
+
+    /// `count` problems as `request` (flags of `rltrain eval`) chooses them —
+    /// length, difficulty, cap — each an environment reset to its problem:
+    /// held out (what evaluation and a verifier's test see) or from the
+    /// training split (what a verifier learns on). Nil: this environment has
+    /// no test-time search and no verifier (see Search/).
+    func searchProblems(_ request: EvaluationRequest, count: Int, heldOut: Bool, seed: UInt64) throws -> [Env]?
+
     // MARK: Sweeps and figures
 
     /// "Reached" in a sweep when the file sets no threshold.
@@ -146,7 +155,7 @@ public struct EvaluatedRun: Sendable {
 
 /// What an environment that needs nothing more gets: no warm start, no
 /// columns or panels of its own, the common progress line, success rate as
-/// what "reached" means, and no figures of its own.
+/// what "reached" means, no test-time search, and no figures of its own.
 extension EnvironmentSettings {
     public static var progressColumns: [String] { [] }
     public static var curvePanels: [CurvePanel] { [] }
@@ -164,6 +173,8 @@ extension EnvironmentSettings {
     }
 
     public func finish(_ trainer: Trainer<Env>, run: RunContext) throws {}
+
+    public func searchProblems(_ request: EvaluationRequest, count: Int, heldOut: Bool, seed: UInt64) throws -> [Env]? { nil }
 
     public static var defaultThreshold: Threshold { Threshold(metric: "success_rate", value: 0.9) }
     public static var summaryMetrics: [String] { ["success_rate", "episodic_return_mean"] }

@@ -128,35 +128,38 @@ public struct ArithmeticEvaluator: Sendable {
         try ArithmeticEnvironment.checkFits(digits: digits, config: envConfig)
 
         var env = ArithmeticEnvironment(config: envConfig)
-        var observation = [Float](repeating: 0, count: env.observationSize)
-        var mask = [Bool](repeating: false, count: env.actionCount)
+        let starts = try problems.map { problem in
+            try env.reset(problem: problem)
+            return env
+        }
+        let solutions: [[SampledSolution<ArithmeticEnvironment>]]
+        do {
+            solutions = try SolutionSampler.play(starts, samples: samples, policyRNG: policyRNG, policy: policy)
+        } catch {
+            throw ArithmeticError(error.description)
+        }
+        let chosen = solutions.map { SampleSelection.majorityIndex($0.map(\.final.answer)) }
+        return Self.summarize(problems, thinkBudget: envConfig.thinkBudget, solutions: solutions, chosen: chosen, traces: traces)
+    }
+
+    /// What sampled solutions measured, `chosen[i]` being the sample chosen
+    /// for problem i: exact match and column accuracy of the chosen answers,
+    /// the rest over every sample; traces of the first sample of the first
+    /// `traces` problems.
+    public static func summarize(
+        _ problems: [ArithmeticProblem], thinkBudget: Int, solutions: [[SampledSolution<ArithmeticEnvironment>]], chosen: [Int], traces: Int
+    ) -> ArithmeticEvaluation {
+        let digits = problems.first?.digits ?? 0
+        let samples = solutions.first?.count ?? 1
         let columns = digits + 1
         var exact = 0, sampleExact = 0
         var columnCorrect = [Int](repeating: 0, count: columns)
         var thinkTokens = 0.0, totalReturn = 0.0
         var carryColumns = 0, carryThought = 0, plainColumns = 0, plainThought = 0
         var shownTraces: [ArithmeticTrace] = []
-
         for (index, problem) in problems.enumerated() {
-            let problemStream = policyRNG.stream("problem", index)
-            var votes: [[UInt8]: (count: Int, first: Int)] = [:]
-            for sample in 0..<samples {
-                var rng = problemStream.stream("sample", sample)
-                try env.reset(problem: problem)
-                var actions: [Int] = []
-                while !env.isDone {
-                    observation.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
-                    mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0) }
-                    let action = observation.withUnsafeBufferPointer { obs in
-                        mask.withUnsafeBufferPointer { policy(obs, $0, &rng) }
-                    }
-                    guard (0..<env.actionCount).contains(action), mask[action] else {
-                        throw ArithmeticError("the policy chose unavailable action \(action) on \(problem)")
-                    }
-                    actions.append(action)
-                    _ = env.step(action, rng: &rng)
-                }
-                let summary = env.episodeSummary()
+            for solution in solutions[index] {
+                let summary = solution.summary
                 if summary.success { sampleExact += 1 }
                 totalReturn += summary.episodicReturn
                 thinkTokens += summary.metrics["think_tokens", default: 0]
@@ -164,22 +167,21 @@ public struct ArithmeticEvaluator: Sendable {
                 carryThought += Int(summary.metrics["carry_columns_with_thought", default: 0])
                 plainColumns += Int(summary.metrics["plain_columns", default: 0])
                 plainThought += Int(summary.metrics["plain_columns_with_thought", default: 0])
-                votes[env.answer, default: (0, sample)].count += 1
-                if sample == 0, index < traces {
-                    shownTraces.append(ArithmeticTrace(problem: problem, actions: actions))
-                }
             }
-            let voted = Self.majority(votes)
+            if index < traces, let first = solutions[index].first {
+                shownTraces.append(ArithmeticTrace(problem: problem, actions: first.actions))
+            }
+            let picked = solutions[index][chosen[index]].final.answer
             let right = problem.answer
-            if voted == right { exact += 1 }
-            for column in 0..<columns where voted[column] == right[column] { columnCorrect[column] += 1 }
+            if picked == right { exact += 1 }
+            for column in 0..<columns where column < picked.count && picked[column] == right[column] { columnCorrect[column] += 1 }
         }
 
         let episodes = Double(problems.count * samples)
         let n = Double(problems.count)
         return ArithmeticEvaluation(
             digits: digits,
-            thinkBudget: envConfig.thinkBudget,
+            thinkBudget: thinkBudget,
             samples: samples,
             problems: problems.count,
             accuracy: Double(exact) / n,

@@ -106,19 +106,51 @@ public enum MultiplicationEvaluator {
             return (problem.correctDigits(env.written, below: env.cursor), env.marks.reduce(0, +), actions)
         }
 
+        let policyRuns = try problems.map { try run($0, policy) }
+        let idealRuns = try problems.map { try run($0, MultiplicationExpert.action) }
+        return aggregate(problems, multipliers: multipliers, cap: cap, traces: traces, policyRuns: policyRuns, idealRuns: idealRuns)
+    }
+
+    /// The same measures for solutions a test-time search sampled and chose
+    /// (`chosen[i]` the answer to problem i); marks per problem are the mean
+    /// over `allSamples`, every sample drawn. The ideal reasoner runs as above.
+    public static func evaluate(
+        _ problems: [MultiplicationProblem], multipliers: ClosedRange<Int>, cap: Int, traces: Int = 0, config: MultiplicationConfig,
+        chosen: [SampledSolution<MultiplicationEnvironment>], allSamples: [[SampledSolution<MultiplicationEnvironment>]]
+    ) throws -> MultiplicationEvaluation {
+        let ideal = try evaluate(problems, multipliers: multipliers, cap: cap, config: config, policy: MultiplicationExpert.action)
+        let runs = chosen.map { s in
+            (correct: Int(s.summary.metrics["correct_digits", default: 0]), marks: Int(s.summary.metrics["think_tokens", default: 0]), actions: s.actions)
+        }
+        var result = aggregate(problems, multipliers: multipliers, cap: cap, traces: traces, policyRuns: runs, idealRuns: [])
+        result.idealAccuracy = ideal.idealAccuracy
+        result.idealThinkTokensPerProblem = ideal.idealThinkTokensPerProblem
+        let episodes = allSamples.flatMap { $0 }
+        if !episodes.isEmpty {
+            result.thinkTokensPerProblem = episodes.reduce(0) { $0 + $1.summary.metrics["think_tokens", default: 0] } / Double(episodes.count)
+        }
+        return result
+    }
+
+    static func aggregate(
+        _ problems: [MultiplicationProblem], multipliers: ClosedRange<Int>, cap: Int, traces: Int,
+        policyRuns: [(correct: Int, marks: Int, actions: [Int])], idealRuns: [(correct: Int, marks: Int, actions: [Int])]
+    ) -> MultiplicationEvaluation {
+        let digits = problems.first?.digits ?? 0
         var exact = 0, digitsRight = 0, marks = 0, idealExact = 0, idealMarks = 0
         var perMultiplier: [Int: (problems: Int, exact: Int, marks: Int)] = [:]
         var shown: [MultiplicationTrace] = []
-        for problem in problems {
+        for (i, problem) in problems.enumerated() {
             let columns = digits + 1
-            let policyRun = try run(problem, policy)
-            let idealRun = try run(problem, MultiplicationExpert.action)
+            let policyRun = policyRuns[i]
             let right = policyRun.correct == columns
             if right { exact += 1 }
-            if idealRun.correct == columns { idealExact += 1 }
+            if i < idealRuns.count {
+                if idealRuns[i].correct == columns { idealExact += 1 }
+                idealMarks += idealRuns[i].marks
+            }
             digitsRight += policyRun.correct
             marks += policyRun.marks
-            idealMarks += idealRun.marks
             perMultiplier[problem.multiplier, default: (0, 0, 0)].problems += 1
             perMultiplier[problem.multiplier, default: (0, 0, 0)].exact += right ? 1 : 0
             perMultiplier[problem.multiplier, default: (0, 0, 0)].marks += policyRun.marks

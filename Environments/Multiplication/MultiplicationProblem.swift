@@ -113,6 +113,14 @@ public struct MultiplicationProblem: Codable, Sendable, Hashable, CustomStringCo
         return problem
     }
 
+    /// A training problem (never a held-out one) with `digits` digits and the
+    /// multiplier drawn from `multipliers`: what a verifier learns on.
+    public static func drawTraining(digits: Int, multipliers: ClosedRange<Int>, rng: inout RNG) -> MultiplicationProblem {
+        var problem = MultiplicationProblem(a: [0], multiplier: 1)
+        problem.redrawTraining(digits: digits, multipliers: multipliers, rng: &rng)
+        return problem
+    }
+
     /// Redraws a training problem in place (held-out ones are redrawn, D
     /// kept), reusing the storage.
     mutating func redrawTraining(digits: Int, multipliers: ClosedRange<Int>, rng: inout RNG) {

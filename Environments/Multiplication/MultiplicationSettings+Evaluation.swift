@@ -4,7 +4,9 @@ import RL
 import RunStorage
 
 /// `rltrain eval` on a multiplication run: held-out problems of any length,
-/// any multiplier range and any cap, beside the ideal reasoner under the same cap.
+/// any multiplier range and any cap, beside the ideal reasoner under the same
+/// cap; greedy, or test-time search (several sampled solutions, one chosen
+/// by majority vote or by the run's learned verifier, or pass@N).
 extension MultiplicationSettings {
     public struct EvaluationRequest: Sendable, Equatable {
         public var problems = 1000
@@ -14,6 +16,8 @@ extension MultiplicationSettings {
         public var multiplier: ClosedRange<Int>? = nil
         /// Marks allowed per column (nil: the largest trained cap).
         public var thinkBudget: Int? = nil
+        /// Samples, temperature, selection and threads (default: greedy).
+        public var search = SearchOptions()
         /// Solved problems to print with their marks.
         public var show = 0
         public init() {}
@@ -34,6 +38,7 @@ extension MultiplicationSettings {
                 }
             },
             .integer("think-budget", \.thinkBudget, help: "Multiplication: tally marks allowed per column (default: the largest trained cap)."),
+        ] + SearchOptions.options(\.search, environment: "Multiplication") + [
             .integer("show", \.show, help: "Multiplication: print this many solved problems with their marks (default 0)."),
         ]
     }
@@ -48,34 +53,66 @@ extension MultiplicationSettings {
         if let cap = request.thinkBudget, !MultiplicationConfig.thinkBudgetLimits.contains(cap) {
             throw ConfigError("--think-budget must be between 0 and \(MultiplicationConfig.maxThinkBudget), got \(cap)")
         }
+        try request.search.validate()
         guard request.show >= 0 else { throw ConfigError("--show must be 0 or more, got \(request.show)") }
     }
 
     public static var evaluationColumns: [String] {
         [
-            "digits", "multiplier", "think_budget", "problems", "accuracy", "think_tokens_mean",
-            "ideal_accuracy", "ideal_think_tokens_mean", "digit_accuracy", "train_flops", "stage",
+            "digits", "multiplier", "think_budget", "samples", "temperature", "selection", "problems", "accuracy", "coverage",
+            "think_tokens_mean", "sample_accuracy", "ideal_accuracy", "ideal_think_tokens_mean", "digit_accuracy",
+            "verifier_auc", "test_flops", "train_flops", "stage",
         ]
     }
 
+    /// Held-out problems (those `rltrain eval` draws) or training problems
+    /// (a verifier's), `count` of them with the request's length and
+    /// multipliers, under its cap.
+    public func searchProblems(_ request: EvaluationRequest, count: Int, heldOut: Bool, seed: UInt64) throws -> [MultiplicationEnvironment]? {
+        let digits = request.digits ?? evalDigits, range = request.multiplier ?? environment.multiplier
+        let cap = request.thinkBudget ?? trainedCap
+        let problems: [MultiplicationProblem]
+        if heldOut {
+            problems = MultiplicationEvaluator.heldOutProblems(seed: seed, count: count, digits: digits, multipliers: range)
+        } else {
+            var rng = RNG(seed: seed).stream("verifier-problems", digits).stream("multiplier", 10 * range.lowerBound + range.upperBound)
+            problems = (0..<count).map { _ in MultiplicationProblem.drawTraining(digits: digits, multipliers: range, rng: &rng) }
+        }
+        var env = MultiplicationEnvironment(config: environment)
+        return problems.map { problem in
+            env.reset(problem: problem, cap: cap)
+            return env
+        }
+    }
+
     public func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws {
-        let result = try evaluate(
-            actor, seed: run.seed, digits: request.digits ?? evalDigits, multipliers: request.multiplier,
-            cap: request.thinkBudget, problems: request.problems, traces: request.show)
+        let range = request.multiplier ?? environment.multiplier, cap = request.thinkBudget ?? trainedCap
+        let starts = try searchProblems(request, count: request.problems, heldOut: true, seed: run.seed) ?? []
+        let outcome = try TestTimeSearch.run(
+            starts, request.search, actor: actor, policyRNG: RNG(seed: run.seed).stream("eval-policy"), directory: run.directory) { $0.answer }
+        let result = try MultiplicationEvaluator.evaluate(
+            starts.map(\.problem), multipliers: range, cap: cap, traces: request.show, config: environment,
+            chosen: outcome.chosenSolutions, allSamples: outcome.solutions)
         for trace in result.traces { run.console.line(trace.description) }
         run.console.line(String(
-            format: "%d-digit problems × %@, think budget %d marks per column, greedy: %@ exact match (%d problems), %.2f marks per problem; the ideal reasoner under the same cap: %@, %.2f marks",
-            result.digits, MultiplicationConfig.describe(result.multipliers), result.cap, Console.percent(result.accuracy), result.problems,
+            format: "%d-digit problems × %@, think budget %d marks per column, %@: %@ (%d problems), %.2f marks per problem; the ideal reasoner under the same cap: %@, %.2f marks",
+            result.digits, MultiplicationConfig.describe(result.multipliers), result.cap, outcome.methodText, outcome.resultText, result.problems,
             result.thinkTokensPerProblem, Console.percent(result.idealAccuracy), result.idealThinkTokensPerProblem))
         // The training compute behind this policy, for figures against it.
         let flops = (try? CSVTable(path: run.directory.progress).doubles("flops").last).flatMap { $0 }
-        try EvaluationLog.append([Self.evaluationRow(result, stage: "eval", flops: flops)], columns: Self.evaluationColumns, to: run.directory)
+        var row = Self.evaluationRow(result, stage: "eval", flops: flops).merging(outcome.csvFields) { $1 }
+        if outcome.accuracy == nil {
+            // The oracle's "choice" needs the answer key: nothing of it is an accuracy.
+            for column in ["accuracy", "digit_accuracy"] { row[column] = .missing }
+        }
+        try EvaluationLog.append([row], columns: Self.evaluationColumns, to: run.directory)
     }
 
     static func evaluationRow(_ r: MultiplicationEvaluation, stage: String, flops: Double?) -> [String: CSVField] {
         [
             "digits": .int(r.digits), "multiplier": .text(MultiplicationConfig.describe(r.multipliers)),
-            "think_budget": .int(r.cap), "problems": .int(r.problems),
+            "think_budget": .int(r.cap), "samples": .int(1), "temperature": .double(0), "selection": .text("greedy"),
+            "problems": .int(r.problems),
             "accuracy": .double(r.accuracy), "think_tokens_mean": .double(r.thinkTokensPerProblem),
             "ideal_accuracy": .double(r.idealAccuracy), "ideal_think_tokens_mean": .double(r.idealThinkTokensPerProblem),
             "digit_accuracy": .double(r.digitAccuracy), "train_flops": CSVField(flops), "stage": .text(stage),

@@ -23,6 +23,10 @@ enum HelpText {
         EnvironmentRegistry.all.map { entry((flag: $0.name, valueName: nil, help: $0.summary)) }.joined(separator: "\n")
     }
 
+    static func entry(flag: String, valueName: String?, help: String) -> String {
+        entry((flag: flag, valueName: valueName, help: help))
+    }
+
     private static func entry(_ flag: (flag: String, valueName: String?, help: String)) -> String {
         let name = "  \(flag.flag)" + (flag.valueName.map { " <\($0)>" } ?? "")
         let lines = wrap(flag.help, width: width - indent)

@@ -16,13 +16,15 @@ struct RLTrain: ParsableCommand {
                        rltrain --env gridworld --layout fourrooms --total-timesteps 1500000
             Resume:    rltrain --resume runs/<run-name>
             Evaluate:  rltrain eval runs/<run-name> --digits 12 --samples 8 --show 3
+            Search:    rltrain train-verifier runs/<run-name>
+                       rltrain eval runs/<run-name> --samples 16 --temperature 2 --select verifier
             Sweep:     rltrain sweep Benchmarks/doubling-steps.json
 
             ENVIRONMENTS (--env NAME; `rltrain help train` lists their flags):
             \(HelpText.environments)
             """,
         version: versionText,
-        subcommands: [Train.self, Evaluate.self, Sweep.self, Report.self],
+        subcommands: [Train.self, Evaluate.self, TrainVerifier.self, Sweep.self, Report.self],
         defaultSubcommand: Train.self)
 
     static var versionText: String {

@@ -40,7 +40,7 @@ final class SweepSpecTests: XCTestCase {
         let requests = try spec.evaluation.requests.map { try ArithmeticSettings.evaluationRequest($0) }
         XCTAssertEqual(requests.count, 8)
         XCTAssertEqual(requests.map(\.digits), [3, 3, 3, 3, 6, 6, 6, 6])
-        XCTAssertEqual(requests.map(\.samples), [1, 4, 1, 4, 1, 4, 1, 4])
+        XCTAssertEqual(requests.map(\.search.samples), [1, 4, 1, 4, 1, 4, 1, 4])
         XCTAssertTrue(requests.allSatisfy { $0.problems == 50 })
         XCTAssertTrue(try SweepSpec(json: #"{"axes": {"demos": [0]}}"#).evaluation.requests.isEmpty)
     }

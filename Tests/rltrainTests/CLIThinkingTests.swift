@@ -39,13 +39,13 @@ final class CLIThinkingTests: RLTrainProcessTestCase {
         XCTAssertTrue(evaluated.stdout.contains("think budget 4 marks per column"), evaluated.stdout)
         XCTAssertTrue(evaluated.stdout.contains("the ideal reasoner under the same cap"), evaluated.stdout)
         let csv = try String(contentsOfFile: run + "/eval.csv", encoding: .utf8)
-        XCTAssertTrue(csv.hasPrefix("digits,multiplier,think_budget,problems,accuracy,think_tokens_mean,ideal_accuracy"), csv)
-        XCTAssertTrue(csv.contains(",9,4,30,"), csv)
+        XCTAssertTrue(csv.hasPrefix("digits,multiplier,think_budget,samples,temperature,selection,problems,accuracy,coverage,think_tokens_mean"), csv)
+        XCTAssertTrue(csv.contains(",9,4,1,0.0,greedy,30,"), csv)
         for (arguments, fragment) in [
             (["eval", run, "--think-budget", "-1"], "--think-budget must be between 0 and"),
             (["eval", run, "--multiplier", "0-9"], "multiplier must be within 1-9"),
             (["eval", run, "--multiplier", "x"], "expected a number"),
-            (["eval", run, "--samples", "3"], "--samples is an option of arithmetic runs"),
+            (["eval", run, "--samples", "0"], "--samples must be between 1 and"),
         ] {
             try assertBadInput(arguments, fragment, in: dir)
         }

@@ -20,9 +20,16 @@ final class MultiplicationSettingsTests: XCTestCase {
         let request = try MultiplicationSettings.evaluationRequest(["--multiplier", "9", "--think-budget", "4", "--problems", "10"])
         XCTAssertEqual(request.multiplier, 9...9)
         XCTAssertEqual(request.thinkBudget, 4)
+        XCTAssertEqual(request.search, SearchOptions())
+        let search = try MultiplicationSettings.evaluationRequest(["--samples", "8", "--temperature", "0.5", "--select", "oracle"]).search
+        XCTAssertEqual(search, SearchOptions(samples: 8, temperature: 0.5, select: .oracle))
+        XCTAssertEqual(search.selectionLabel, "oracle")
+        XCTAssertEqual(SearchOptions(samples: 4).effectiveTemperature, 1)
+        XCTAssertEqual(SearchOptions().selectionLabel, "greedy")
         for (arguments, fragment) in [
             (["--think-budget", "-1"], "--think-budget must be between 0 and 64, got -1"), (["--multiplier", "10"], "multiplier must be within 1-9"),
-            (["--digits", "0"], "--digits"), (["--problems", "0"], "--problems"), (["--samples", "2"], "arithmetic"),
+            (["--digits", "0"], "--digits"), (["--problems", "0"], "--problems"), (["--samples", "0"], "--samples must be between 1 and"),
+            (["--temperature", "-0.5"], "--temperature must be a finite number ≥ 0"), (["--select", "vote"], "--select"),
         ] {
             XCTAssertThrowsError(try MultiplicationSettings.evaluationRequest(arguments)) { error in
                 XCTAssertTrue("\(error)".contains(fragment), "\(error)")
@@ -39,15 +46,22 @@ final class MultiplicationSettingsTests: XCTestCase {
     func testFigures() throws {
         func run(point: String, label: String, flops: Double, accuracyScale: Double, seed: Int) -> EvaluatedRun {
             var rows: [[String]] = []
+            // The fields named, in eval.csv's column order (the rest empty).
+            let named = ["digits", "multiplier", "think_budget", "problems", "accuracy", "think_tokens_mean", "ideal_accuracy",
+                         "ideal_think_tokens_mean", "digit_accuracy", "train_flops", "stage"]
+            func append(_ values: [String]) {
+                let fields = Dictionary(uniqueKeysWithValues: zip(named, values))
+                rows.append(MultiplicationSettings.evaluationColumns.map { fields[$0] ?? "" })
+            }
             for (multiplier, hard) in [("1-9", false), ("9", true)] {
                 for budget in [0, 1, 2, 4, 8, 16] {
                     let ideal = min(1, Double(budget) / 8) * (hard ? 0.9 : 1)
-                    rows.append(["3", multiplier, "\(budget)", "100", "\(ideal * accuracyScale + 0.01 * Double(seed))", "\(Double(min(budget, 8)) * (hard ? 1.5 : 0.8))",
-                                 "\(ideal)", "\(Double(min(budget, 8)) * (hard ? 1.5 : 0.8))", "0.9", "\(flops)", "eval"])
+                    append(["3", multiplier, "\(budget)", "100", "\(ideal * accuracyScale + 0.01 * Double(seed))", "\(Double(min(budget, 8)) * (hard ? 1.5 : 0.8))",
+                            "\(ideal)", "\(Double(min(budget, 8)) * (hard ? 1.5 : 0.8))", "0.9", "\(flops)", "eval"])
                 }
             }
             for m in 1...9 {
-                rows.append(["3", "\(m)", "16", "100", "0.9", "\(Double(m) * 1.2)", "1", "\(Double(m) * 1.2)", "0.95", "\(flops)", "end of training"])
+                append(["3", "\(m)", "16", "100", "0.9", "\(Double(m) * 1.2)", "1", "\(Double(m) * 1.2)", "0.95", "\(flops)", "end of training"])
             }
             return EvaluatedRun(point: point, label: label, evaluations: CSVTable(columns: MultiplicationSettings.evaluationColumns, rows: rows))
         }
