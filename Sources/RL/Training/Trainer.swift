@@ -253,16 +253,22 @@ public struct Trainer<E: Environment>: Sendable {
             actor.backward(batch.observations)
             return terms
         }
+        @Sendable func valueHalf(_ critic: inout Learner) -> Double {
+            let values = critic.forward(batch.observations)
+            let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
+            critic.backward(batch.observations)
+            return loss
+        }
         let losses: MinibatchLosses
         if critic == nil {
             losses = MinibatchLosses(policy: policyHalf(&actor), valueLoss: 0)
+        } else if collective != nil {
+            // Under data parallelism the ranks are the update's parallelism
+            // (one per core, as in Baselines): a second thread per rank would
+            // only contend with the other ranks for the cores.
+            losses = MinibatchLosses(policy: policyHalf(&actor), valueLoss: valueHalf(&critic!))
         } else {
-            let (policy, valueLoss) = Parallel.both(&actor, &critic!, policyHalf) { critic in
-                let values = critic.forward(batch.observations)
-                let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
-                critic.backward(batch.observations)
-                return loss
-            }
+            let (policy, valueLoss) = Parallel.both(&actor, &critic!, policyHalf, valueHalf)
             losses = MinibatchLosses(policy: policy, valueLoss: valueLoss)
         }
         // Under data parallelism each rank computed its share: the sums are the minibatch's.
