@@ -125,14 +125,15 @@ public enum VerifierTraining {
         _ directory: RunDirectory, arguments: [String], console: Console, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> Outcome {
         let record = try RunRecord.read(from: directory)
-        return try train(record.config.environment, seed: record.config.ppo.seed, directory: directory, arguments: arguments,
+        return try train(record.config.environment, config: record.config, directory: directory, arguments: arguments,
                          console: console, shouldStop: shouldStop)
     }
 
     private static func train<S: EnvironmentSettings>(
-        _ environment: S, seed: UInt64, directory: RunDirectory, arguments: [String], console: Console,
+        _ environment: S, config: RunConfig, directory: RunDirectory, arguments: [String], console: Console,
         shouldStop: @escaping @Sendable () -> Bool
     ) throws -> Outcome {
+        let seed = config.ppo.seed
         let (request, environmentArguments) = try parse(arguments, environmentFlags: S.evaluationFlagNames)
         let evaluation = try S.evaluationRequest(environmentArguments)
         let settings = request.settings
@@ -152,7 +153,7 @@ public enum VerifierTraining {
                 return .alreadyFinished
             }
         }
-        let actor = try RunEvaluation.loadActor(directory, as: S.Env.self)
+        let actor = try RunEvaluation.loadActor(directory, config: config, as: S.Env.self)
         let workers = request.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let root = RNG(seed: seed)
         let temperature = Float(settings.temperature)
