@@ -81,6 +81,8 @@ extension ArithmeticSettings {
     }
 
     public func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws {
+        BudgetForcing.warnIfAboveFixedCap(
+            requested: request.thinkBudget, trained: environment.minThinkBudget...environment.thinkBudget, console: run.console)
         let starts = try searchProblems(request, count: request.problems, heldOut: true, seed: run.seed) ?? []
         let outcome = try TestTimeSearch.run(
             starts, request.search, actor: actor, policyRNG: RNG(seed: run.seed).stream("eval-policy"), directory: run.directory) { $0.answer }

@@ -16,6 +16,12 @@ public struct Console: Sendable {
         write((isTerminal ? "\r\u{1B}[2K" : "") + text + "\n")
     }
 
+    /// One line on stderr, `--quiet` or not: something the user should know
+    /// about a result that is still produced.
+    public func warning(_ text: String) {
+        FileHandle.standardError.write(Data("rltrain: warning: \(text)\n".utf8))
+    }
+
     /// Unbuffered, so that progress shows at once even through a pipe.
     private func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

@@ -50,4 +50,26 @@ final class CLIThinkingTests: RLTrainProcessTestCase {
             try assertBadInput(arguments, fragment, in: dir)
         }
     }
+
+    /// Issue 17: a budget above a fixed trained cap gets a one-line warning
+    /// (the evaluation still runs); caps trained from a range get none.
+    func testEvaluationAboveAFixedTrainedBudgetWarnsOnce() throws {
+        let dir = try TemporaryDirectory()
+        let tiny = ["--env", "arithmetic", "--demos", "40", "--bc-steps", "20", "--num-envs", "2", "--num-steps", "32",
+                    "--total-timesteps", "128", "--eval-problems", "20", "--runs-dir", dir.path, "--quiet"]
+        for (name, budget) in [("fixed", "1"), ("range", "1-2")] {
+            let trained = try run(tiny + ["--think-budget", budget, "--run-name", name], in: dir)
+            XCTAssertEqual(trained.status, 0, trained.stderr)
+        }
+        let above = try run(["eval", dir.file("fixed"), "--think-budget", "3", "--problems", "20"], in: dir)
+        XCTAssertEqual(above.status, 0, above.stderr)
+        XCTAssertEqual(above.stderr.split(separator: "\n").count, 1, above.stderr)
+        XCTAssertTrue(above.stderr.hasPrefix("rltrain: warning: think budget 3 is above the fixed budget of 1"), above.stderr)
+        XCTAssertTrue(above.stdout.contains("think budget 3"), above.stdout)
+        for (name, budget) in [("fixed", "1"), ("fixed", "0"), ("range", "4")] {
+            let quiet = try run(["eval", dir.file(name), "--think-budget", budget, "--problems", "20"], in: dir)
+            XCTAssertEqual(quiet.status, 0, quiet.stderr)
+            XCTAssertEqual(quiet.stderr, "", "\(name) at budget \(budget)")
+        }
+    }
 }
