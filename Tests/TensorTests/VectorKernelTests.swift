@@ -91,4 +91,54 @@ final class VectorKernelTests: XCTestCase {
             }
         }
     }
+
+    /// A batch of binary and real rows: a common part (like a map's walls),
+    /// a few row-specific entries, a row of zeros, and a NaN.
+    func sparseBatch(rows: Int, columns: Int, _ rng: inout TestRandom) -> Tensor {
+        var x = Tensor(zeros: [rows, columns])
+        for c in stride(from: 0, to: columns, by: 5) {
+            for r in 0..<rows { x[r, c] = 1 }
+        }
+        for r in 0..<rows where r != 1 {
+            for _ in 0..<3 { x[r, rng.int(0...(columns - 1))] = rng.float() * 2 }
+        }
+        if rows > 2 { x[2, columns - 1] = .nan }
+        return x
+    }
+
+    func testSparseScanAndProductsMatchPortableBitForBit() {
+        var rng = TestRandom(seed: 3)
+        for kernel in kernels {
+            for columns in [1, 7, 16, 17, 40, 507] {
+                let x = sparseBatch(rows: 5, columns: columns, &rng)
+                let portable = x.scalars.withUnsafeBufferPointer {
+                    SparseRows(dense: $0.baseAddress!, rows: 5, columns: columns, kernel: .portable)
+                }
+                let fast = x.scalars.withUnsafeBufferPointer {
+                    SparseRows(dense: $0.baseAddress!, rows: 5, columns: columns, kernel: kernel)
+                }
+                // Field by field: a NaN value makes `==` false.
+                XCTAssertEqual(portable.rowStarts, fast.rowStarts, "scan \(kernel) columns=\(columns)")
+                XCTAssertEqual(portable.entries.columns, fast.entries.columns, "scan \(kernel) columns=\(columns)")
+                XCTAssertEqual(portable.entries.values.map(\.bitPattern), fast.entries.values.map(\.bitPattern))
+                XCTAssertEqual(portable.shared, fast.shared, "scan \(kernel) columns=\(columns)")
+                XCTAssertTrue(portable.entries.values.contains { $0.isNaN }, "the NaN is kept")
+                for n in widths {
+                    let w = Tensor(shape: [columns, n], scalars: random(columns * n, &rng, scale: 1))
+                    let bias = Tensor(shape: [n], scalars: random(n, &rng, scale: 1))
+                    var (ya, yb) = (Tensor(zeros: [0]), Tensor(zeros: [0]))
+                    portable.multiply(by: w, adding: bias, into: &ya, kernel: .portable)
+                    portable.multiply(by: w, adding: bias, into: &yb, kernel: kernel)
+                    XCTAssertEqual(ya.scalars.map(\.bitPattern), yb.scalars.map(\.bitPattern), "multiply \(kernel) \(columns)×\(n)")
+
+                    let dy = Tensor(shape: [5, n], scalars: random(5 * n, &rng, scale: 1))
+                    let start = Tensor(shape: [columns, n], scalars: random(columns * n, &rng, scale: 1))
+                    var (ga, gb) = (start, start)
+                    portable.accumulateTransposedProduct(dy, into: &ga, kernel: .portable)
+                    portable.accumulateTransposedProduct(dy, into: &gb, kernel: kernel)
+                    XCTAssertEqual(ga.scalars.map(\.bitPattern), gb.scalars.map(\.bitPattern), "xᵀ·dy \(kernel) \(columns)×\(n)")
+                }
+            }
+        }
+    }
 }

@@ -14,12 +14,15 @@ struct RolloutWorker<E: Environment>: Sendable {
     var logProbabilities: [Float]
     var actorWorkspace = MLP.Workspace()
     private var criticWorkspace = MLP.Workspace()
+    /// The inference batch as sparse rows, when it is sparse enough.
+    private var sparseBatch: SparseRows
 
     init(slots: [EnvironmentSlot<E>], firstEnv: Int) {
         self.slots = slots
         self.firstEnv = firstEnv
         let probe = slots.first?.environment
         observations = Tensor(zeros: [slots.count, probe?.observationSize ?? 0])
+        sparseBatch = SparseRows(columns: probe?.observationSize ?? 0)
         logProbabilities = [Float](repeating: 0, count: probe?.actionCount ?? 0)
     }
 
@@ -38,8 +41,9 @@ struct RolloutWorker<E: Environment>: Sendable {
 
         for t in 0..<buffer.numSteps {
             writeObservations(masksInto: buffer, step: t)
-            let logits = actor.forward(observations, workspace: &actorWorkspace)
-            let values = critic?.forward(observations, workspace: &criticWorkspace)
+            let input = inferenceInput(rows: slots.count)
+            let logits = actor.forward(input, workspace: &actorWorkspace)
+            let values = critic?.forward(input, workspace: &criticWorkspace)
             if critic != nil { criticRows += slots.count }
             for i in slots.indices {
                 let sample = buffer.index(env: firstEnv + i, step: t)
@@ -122,6 +126,19 @@ struct RolloutWorker<E: Environment>: Sendable {
             }
         }
         return rows
+    }
+
+    /// The first `rows` rows of the inference batch as the networks take
+    /// them: sparse rows, the entries they all share held once, when few
+    /// enough entries are nonzero (`SparseRows.densityLimit`), else dense.
+    mutating func inferenceInput(rows: Int) -> MLP.Input {
+        sparseBatch.removeAll()
+        let sparse = observations.scalars.withUnsafeBufferPointer { obs in
+            obs.baseAddress.map { sparseBatch.appendRowsIfSparse($0, rows: rows) } ?? false
+        }
+        guard sparse else { return .dense(observations) }
+        sparseBatch.factorShared()
+        return .sparse(sparseBatch)
     }
 
     /// Writes every environment's observation into the inference batch, and

@@ -203,6 +203,7 @@ public struct Trainer<E: Environment>: Sendable {
             result.2 = criticRows
         }
         workers = results.map(\.0)
+        buffer.indexObservations()
         flops += costs.rollout(steps: config.batchSize, criticRows: sumOverRanks(results.reduce(0) { $0 + $1.2 }))
         envSteps += config.batchSize
         let local = results.flatMap(\.1).map { EpisodeRecord(step: $0.step, env: $0.env + envOffset, summary: $0.summary) }
@@ -235,6 +236,7 @@ public struct Trainer<E: Environment>: Sendable {
         workers = results.map(\.0)
         let traces = results.flatMap(\.1)
         buffer.fill(with: traces)
+        buffer.indexObservations()
         let actorRows = results.reduce(0) { $0 + $1.3 }, referenceRows = results.reduce(0) { $0 + $1.4 }
         flops += costs.actorForwardPerRow * Double(actorRows) + costs.actorForwardPerRow * Double(referenceRows)
         envSteps += buffer.count
