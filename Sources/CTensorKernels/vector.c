@@ -52,10 +52,11 @@ void ctk_adam(
     if (k) k->adam(m, v, g, w, count, b1, one_minus_b1, b2, one_minus_b2, eps, step_size, root_bias_correction2);
 }
 
-ptrdiff_t ctk_nonzeros(int kernel, const float *x, ptrdiff_t count, int32_t *columns)
+ptrdiff_t ctk_differences(
+    int kernel, const float *x, const float *reference, ptrdiff_t count, int32_t *columns, float *values)
 {
     const struct ctk_vector_kernels *k = kernels(kernel);
-    return k ? k->nonzeros(x, count, columns) : 0;
+    return k ? k->differences(x, reference, count, columns, values) : 0;
 }
 
 void ctk_sparse_matmul(

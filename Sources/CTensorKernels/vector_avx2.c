@@ -23,7 +23,7 @@
 #define V_MIN(a, b) _mm256_min_ps((a), (b))
 #define V_MAX(a, b) _mm256_max_ps((a), (b))
 #define V_SQRT(a) _mm256_sqrt_ps(a)
-#define V_NONZERO_BITS(v) ((uint32_t)_mm256_movemask_ps(_mm256_cmp_ps((v), _mm256_setzero_ps(), _CMP_NEQ_UQ)))
+#define V_DIFFERENT_BITS(a, b) ((uint32_t)_mm256_movemask_ps(_mm256_cmp_ps((a), (b), _CMP_NEQ_UQ)))
 
 #include "vector_template.h"
 

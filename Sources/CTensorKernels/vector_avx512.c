@@ -20,7 +20,7 @@
 #define V_MIN(a, b) _mm512_min_ps((a), (b))
 #define V_MAX(a, b) _mm512_max_ps((a), (b))
 #define V_SQRT(a) _mm512_sqrt_ps(a)
-#define V_NONZERO_BITS(v) ((uint32_t)_mm512_cmp_ps_mask((v), _mm512_setzero_ps(), _CMP_NEQ_UQ))
+#define V_DIFFERENT_BITS(a, b) ((uint32_t)_mm512_cmp_ps_mask((a), (b), _CMP_NEQ_UQ))
 
 #include "vector_template.h"
 

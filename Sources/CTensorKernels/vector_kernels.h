@@ -15,7 +15,7 @@ struct ctk_vector_kernels {
     void (*adam)(
         float *m, float *v, const float *g, float *w, ptrdiff_t count, float b1, float one_minus_b1, float b2,
         float one_minus_b2, float eps, float step_size, float root_bias_correction2);
-    ptrdiff_t (*nonzeros)(const float *x, ptrdiff_t count, int32_t *columns);
+    ptrdiff_t (*differences)(const float *x, const float *reference, ptrdiff_t count, int32_t *columns, float *values);
     void (*sparse_matmul)(
         ptrdiff_t rows, ptrdiff_t n, const int32_t *starts, const int32_t *columns, const float *values,
         const float *base, const float *w, ptrdiff_t ldw, float *y, ptrdiff_t ldy);

@@ -14,7 +14,7 @@
 //   V_ADD, V_SUB, V_MUL, V_DIV, V_MIN, V_MAX (a, b): the instruction's
 //   semantics, in particular V_MIN/V_MAX return b when either is NaN
 //   V_SQRT(a)
-//   V_NONZERO_BITS(v)   bit i set when lane i is not +0 or −0 (NaN counts as nonzero)
+//   V_DIFFERENT_BITS(a, b)   bit i set when lane i of a and b differ (a NaN always does)
 
 #include <stdint.h>
 
@@ -141,20 +141,28 @@ static CTK_TARGET void FN(adam)(
     }
 }
 
-// The positions of x's nonzero entries (NaN included), ascending, into
-// `columns`; returns how many.
-static CTK_TARGET ptrdiff_t FN(nonzeros)(const float *x, ptrdiff_t count, int32_t *columns)
+// The positions where x differs from `reference` (NULL: from zero; NaN
+// always differs), ascending, into `columns`, and x's values there into
+// `values`; returns how many.
+static CTK_TARGET ptrdiff_t FN(differences)(
+    const float *x, const float *reference, ptrdiff_t count, int32_t *columns, float *values)
 {
     ptrdiff_t found = 0, i = 0;
     for (; i + VL <= count; i += VL) {
-        uint32_t bits = V_NONZERO_BITS(V_LOAD(x + i));
+        VEC r = reference ? V_LOAD(reference + i) : V_SET1(0.0f);
+        uint32_t bits = V_DIFFERENT_BITS(V_LOAD(x + i), r);
         while (bits) {
-            columns[found++] = (int32_t)(i + __builtin_ctz(bits));
+            ptrdiff_t j = i + __builtin_ctz(bits);
+            columns[found] = (int32_t)j;
+            values[found++] = x[j];
             bits &= bits - 1;
         }
     }
     for (; i < count; i++) {
-        if (x[i] != 0 || x[i] != x[i]) columns[found++] = (int32_t)i;
+        if (x[i] != (reference ? reference[i] : 0.0f)) {
+            columns[found] = (int32_t)i;
+            values[found++] = x[i];
+        }
     }
     return found;
 }
@@ -223,6 +231,6 @@ static CTK_TARGET void FN(sparse_scatter)(
 #define CTK_VECTOR_KERNELS_TABLE                                                                   \
     {                                                                                              \
         .bias_tanh = FN(bias_tanh), .add_row_vector = FN(add_row_vector), .sum_rows = FN(sum_rows), \
-        .tanh_backward = FN(tanh_backward), .adam = FN(adam), .nonzeros = FN(nonzeros),            \
+        .tanh_backward = FN(tanh_backward), .adam = FN(adam), .differences = FN(differences),            \
         .sparse_matmul = FN(sparse_matmul), .sparse_scatter = FN(sparse_scatter),                  \
     }

@@ -12,29 +12,45 @@ import CTensorKernels
 /// of dy in the gradient. What `rows` and `columns` describe is the dense
 /// matrix `dense()` returns.
 public struct SparseRows: Sendable, Equatable {
+    /// The largest fraction of nonzero entries at which a batch should go
+    /// the sparse way through a layer (`multiply` and
+    /// `accumulateTransposedProduct` instead of two GEMMs): see
+    /// docs/benchmarks/gridworld.md for the measurement behind it.
+    public static let densityLimit = 0.25
+
     /// Columns of the dense matrix.
     public let columns: Int
-    /// The entries every row has, sorted by column.
+    /// The entries every row has, sorted by column; no row holds them among
+    /// its own entries.
     public private(set) var shared: Entries
     /// Row r's own entries are `entries` rowStarts[r] ..< rowStarts[r + 1],
     /// each row's sorted by column (rowStarts has rows + 1 elements).
     public private(set) var rowStarts: [Int32]
     public private(set) var entries: Entries
 
-    /// Scratch of appendRow and factorShared, one element per column; not
+    /// Working storage of the methods below, one element per column; not
     /// part of the value.
     private var scratch = Scratch()
 
     private struct Scratch: Sendable {
-        /// A row's nonzero columns, as the scan finds them.
-        var found: [Int32] = []
-        /// Rows matching row 0's entry in each column (zero between calls), and its value.
+        /// One row's differing columns and values, as the scan finds them.
+        var columns: [Int32] = []
+        var values: [Float] = []
+        /// The shared entries as a dense row (zero between calls).
+        var reference: [Float] = []
+        /// Rows matching row 0's entry in each column (zero between calls),
+        /// and row 0's value there.
         var matches: [Int32] = []
         var candidates: [Float] = []
-    }
 
-    public static func == (a: SparseRows, b: SparseRows) -> Bool {
-        a.columns == b.columns && a.shared == b.shared && a.rowStarts == b.rowStarts && a.entries == b.entries
+        mutating func reserve(_ columns: Int) {
+            guard self.columns.count < columns else { return }
+            self.columns = [Int32](repeating: 0, count: columns)
+            values = [Float](repeating: 0, count: columns)
+            reference = [Float](repeating: 0, count: columns)
+            matches = [Int32](repeating: 0, count: columns)
+            candidates = [Float](repeating: 0, count: columns)
+        }
     }
 
     /// Nonzero entries: parallel arrays of columns and values.
@@ -47,18 +63,11 @@ public struct SparseRows: Sendable, Equatable {
             columns.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
         }
-
-        mutating func append(column: Int32, value: Float) {
-            columns.append(column)
-            values.append(value)
-        }
     }
 
-    /// The largest fraction of nonzero entries at which a batch should go
-    /// the sparse way through a layer (`multiply` and
-    /// `accumulateTransposedProduct` instead of two GEMMs): see
-    /// docs/benchmarks/gridworld.md for the measurement behind it.
-    public static let densityLimit = 0.25
+    public static func == (a: SparseRows, b: SparseRows) -> Bool {
+        a.columns == b.columns && a.shared == b.shared && a.rowStarts == b.rowStarts && a.entries == b.entries
+    }
 
     /// An empty batch (no rows) of `columns`-wide rows.
     public init(columns: Int) {
@@ -73,8 +82,7 @@ public struct SparseRows: Sendable, Equatable {
     /// the entries they all share factored out.
     public init(dense: UnsafePointer<Float>, rows: Int, columns: Int, kernel: BLAS.Kernel = Tensor.vectorKernel) {
         self.init(columns: columns)
-        for r in 0..<rows { appendRow(dense + r * columns, kernel: kernel) }
-        factorShared()
+        assign(dense: dense, rows: rows, kernel: kernel)
     }
 
     public init(_ dense: Tensor) {
@@ -98,22 +106,7 @@ public struct SparseRows: Sendable, Equatable {
         Double(nonzeroCount) <= Self.densityLimit * Double(rows) * Double(columns)
     }
 
-    /// Appends the rows of a dense row-major matrix, giving up (returning
-    /// false, with some rows appended) as soon as they hold more nonzero
-    /// entries than `densityLimit` allows for all `rows`.
-    public mutating func appendRowsIfSparse(
-        _ dense: UnsafePointer<Float>, rows: Int, kernel: BLAS.Kernel = Tensor.vectorKernel
-    ) -> Bool {
-        let limit = Int(Self.densityLimit * Double(rows) * Double(columns))
-        let start = entries.count
-        for r in 0..<rows {
-            appendRow(dense + r * columns, kernel: kernel)
-            if entries.count - start > limit { return false }
-        }
-        return true
-    }
-
-    /// Removes every row (and the shared entries), keeping the storage.
+    /// Removes every row and the shared entries, keeping the storage.
     public mutating func removeAll() {
         shared.removeAll()
         rowStarts.removeAll(keepingCapacity: true)
@@ -121,90 +114,132 @@ public struct SparseRows: Sendable, Equatable {
         entries.removeAll()
     }
 
-    /// Appends a dense row of `columns` floats: its nonzero entries (NaN
+    // MARK: - From dense rows
+
+    /// Replaces the batch with the rows of a dense row-major matrix (`rows`
+    /// × `columns` floats; NaN counts as nonzero), the entries they all
+    /// share factored out. Returns false, leaving the batch empty, as soon as
+    /// the rows turn out to hold more than `maximumDensity` of nonzero entries.
+    ///
+    /// The shared entries the batch held before serve as a guess: when every
+    /// row has them, the rows are compared with them instead of scanned for
+    /// every nonzero entry, which finds only what differs (a gridworld
+    /// observation's agent and goal, not its walls). The result does not
+    /// depend on the guess; a wrong guess costs a second scan.
+    @discardableResult
+    public mutating func assign(
+        dense x: UnsafePointer<Float>, rows: Int, maximumDensity: Double = 1, kernel: BLAS.Kernel = Tensor.vectorKernel
+    ) -> Bool {
+        let limit = Int((maximumDensity * Double(rows) * Double(columns)).rounded(.down))
+        let guess = shared
+        removeAll()
+        if rows > 0 && guess.count > 0 && guess.count * rows <= limit {
+            if appendRows(x, rows: rows, differingFrom: guess, limit: limit, kernel: kernel) {
+                shared = guess
+                factorShared()  // what the rows share beyond the guess
+                return true
+            }
+            removeAll()
+        }
+        guard appendRows(x, rows: rows, differingFrom: nil, limit: limit, kernel: kernel) else {
+            removeAll()
+            return false
+        }
+        factorShared()
+        return true
+    }
+
+    /// Appends dense rows as own entries: those that differ from `reference`
+    /// (the shared entries; nil: zero). Returns false as soon as a row
+    /// differs from the reference at one of its entries (it lacks a shared
+    /// entry), or the entries with the reference's, counted once per row,
+    /// exceed `limit`.
+    private mutating func appendRows(
+        _ x: UnsafePointer<Float>, rows: Int, differingFrom reference: Entries?, limit: Int, kernel: BLAS.Kernel
+    ) -> Bool {
+        guard columns > 0 else {
+            for _ in 0..<rows { rowStarts.append(0) }
+            return true
+        }
+        scratch.reserve(columns)
+        var found = scratch.columns, values = scratch.values, dense = scratch.reference
+        (scratch.columns, scratch.values, scratch.reference) = ([], [], [])  // unique while written
+        defer { (scratch.columns, scratch.values, scratch.reference) = (found, values, dense) }
+        let sharedCount = reference?.count ?? 0
+        let columns = self.columns
+        return dense.withUnsafeMutableBufferPointer { dense in
+            let dense = dense.baseAddress!  // columns > 0
+            if let reference {
+                for (c, v) in zip(reference.columns, reference.values) { dense[Int(c)] = v }
+            }
+            defer {
+                if let reference { for c in reference.columns { dense[Int(c)] = 0 } }
+            }
+            return found.withUnsafeMutableBufferPointer { found in
+                values.withUnsafeMutableBufferPointer { values in
+                    let (f, v) = (found.baseAddress!, values.baseAddress!)
+                    for r in 0..<rows {
+                        let row = x + r * columns
+                        let count = Self.differences(
+                            row, reference == nil ? nil : UnsafePointer(dense), columns, f, v, kernel: kernel)
+                        if reference != nil {
+                            for e in 0..<count where dense[Int(f[e])] != 0 { return false }
+                        }
+                        entries.columns.append(contentsOf: UnsafeBufferPointer(start: f, count: count))
+                        entries.values.append(contentsOf: UnsafeBufferPointer(start: v, count: count))
+                        rowStarts.append(Int32(entries.count))
+                        if entries.count + sharedCount * (r + 1) > limit { return false }
+                    }
+                    return true
+                }
+            }
+        }
+    }
+
+    /// The positions where x differs from `reference` (nil: zero; NaN
+    /// always differs), ascending, and x's values there (ctk_differences,
+    /// or its Swift twin).
+    static func differences(
+        _ x: UnsafePointer<Float>, _ reference: UnsafePointer<Float>?, _ count: Int,
+        _ columns: UnsafeMutablePointer<Int32>, _ values: UnsafeMutablePointer<Float>, kernel: BLAS.Kernel
+    ) -> Int {
+        if kernel.hasVectorKernels { return ctk_differences(kernel.cKernel, x, reference, count, columns, values) }
+        var found = 0
+        for j in 0..<count where x[j] != (reference?[j] ?? 0) {
+            columns[found] = Int32(j)
+            values[found] = x[j]
+            found += 1
+        }
+        return found
+    }
+
+    /// Appends one dense row of `columns` floats: its nonzero entries (NaN
     /// counts as nonzero) become the row's own entries. Shared entries are
     /// not looked for (see `factorShared`); the batch must have none yet.
     public mutating func appendRow(_ row: UnsafePointer<Float>, kernel: BLAS.Kernel = Tensor.vectorKernel) {
         precondition(shared.count == 0, "SparseRows.appendRow after the shared entries were factored out")
-        var found = scratch.found
-        scratch.found = []  // unique while the scan writes it
-        defer { scratch.found = found }
-        if found.count < columns { found = [Int32](repeating: 0, count: columns) }
-        let columns = self.columns
-        found.withUnsafeMutableBufferPointer { found in
-            guard let f = found.baseAddress else { return }  // no columns: an empty row
-            var count = 0
-            if kernel.hasVectorKernels {
-                count = ctk_nonzeros(kernel.cKernel, row, columns, f)
-            } else {
-                for j in 0..<columns where row[j] != 0 || row[j].isNaN {
-                    f[count] = Int32(j)
-                    count += 1
-                }
-            }
-            entries.columns.append(contentsOf: UnsafeBufferPointer(start: f, count: count))
-            for e in 0..<count { entries.values.append(row[Int(f[e])]) }
-        }
-        rowStarts.append(Int32(entries.count))
+        _ = appendRows(row, rows: 1, differingFrom: nil, limit: Int.max, kernel: kernel)
     }
 
-    /// Appends row `row` of `other` (same columns), its shared entries
-    /// included as own entries unless this batch shares the same ones: a
-    /// minibatch gathered from a rollout's rows takes the rollout's shared
-    /// entries with `adoptShared` first, then appends rows.
-    public mutating func appendRow(_ row: Int, of other: SparseRows) {
-        precondition(other.columns == columns, "SparseRows: appending a row of \(other.columns) columns to \(columns)")
-        let lo = Int(other.rowStarts[row]), hi = Int(other.rowStarts[row + 1])
-        if other.shared == shared || other.shared.count == 0 {
-            entries.columns.append(contentsOf: other.entries.columns[lo..<hi])
-            entries.values.append(contentsOf: other.entries.values[lo..<hi])
-        } else {
-            precondition(shared.count == 0, "SparseRows: rows with other shared entries than this batch's")
-            // Merge the row's own entries with other's shared ones, by column.
-            var (s, e) = (0, lo)
-            while s < other.shared.count || e < hi {
-                if e == hi || (s < other.shared.count && other.shared.columns[s] < other.entries.columns[e]) {
-                    entries.append(column: other.shared.columns[s], value: other.shared.values[s])
-                    s += 1
-                } else {
-                    entries.append(column: other.entries.columns[e], value: other.entries.values[e])
-                    e += 1
-                }
-            }
-        }
-        rowStarts.append(Int32(entries.count))
-    }
-
-    /// Empties the batch and takes `other`'s shared entries as its own, so
-    /// that rows of `other` can be appended as they are stored.
-    public mutating func adoptShared(of other: SparseRows) {
-        precondition(other.columns == columns, "SparseRows: \(other.columns) columns, not \(columns)")
-        removeAll()
-        shared = other.shared
-    }
-
-    /// Moves the entries that every row has (same column, same value) into
-    /// `shared`. With one row, all of it is shared; with none, nothing.
+    /// Moves the entries that every row has (same column, same value) among
+    /// its own into `shared`, merged with the shared entries already there.
+    /// With one row, all of it is shared; with none, nothing.
     public mutating func factorShared() {
         let rows = self.rows, rowCount = Int32(rows)
-        guard rows > 0, shared.count == 0 else { return }
+        guard rows > 0, rowStarts[1] > 0 else { return }  // row 0 has no own entry: nothing more is shared
+        scratch.reserve(columns)
         // Everything edited moves out of self into locals (unique storage,
         // no exclusivity conflicts), and back at the end.
         var matches = scratch.matches, candidates = scratch.candidates
         var columnOf = entries.columns, valueOf = entries.values, starts = rowStarts
-        var sharedColumns = shared.columns, sharedValues = shared.values
         (scratch.matches, scratch.candidates, entries.columns, entries.values, rowStarts) = ([], [], [], [], [])
-        (shared.columns, shared.values) = ([], [])
         defer {
             (scratch.matches, scratch.candidates, entries.columns, entries.values) = (matches, candidates, columnOf, valueOf)
-            (rowStarts, shared.columns, shared.values) = (starts, sharedColumns, sharedValues)
-        }
-        if matches.count != columns {
-            matches = [Int32](repeating: 0, count: columns)
-            candidates = [Float](repeating: 0, count: columns)
+            rowStarts = starts
         }
         let firstEnd = Int(starts[1])
         let entryCount = columnOf.count
+        var newColumns: [Int32] = [], newValues: [Float] = []
         var kept = entryCount
         matches.withUnsafeMutableBufferPointer { matches in
             candidates.withUnsafeMutableBufferPointer { candidates in
@@ -223,33 +258,31 @@ public struct SparseRows: Sendable, Equatable {
                                 if matches[c] > 0 && candidates[c] == valueOf[e] { matches[c] += 1 }
                             }
                             for e in 0..<firstEnd where matches[Int(columnOf[e])] == rowCount {
-                                sharedColumns.append(columnOf[e])
-                                sharedValues.append(valueOf[e])
+                                newColumns.append(columnOf[e])
+                                newValues.append(valueOf[e])
                             }
-                            guard !sharedColumns.isEmpty else {
-                                for e in 0..<firstEnd { matches[Int(columnOf[e])] = 0 }
-                                return
-                            }
-                            // Compact every row's entries in place, dropping the shared ones.
-                            var write = 0, read = 0
-                            for r in 0..<rows {
-                                let end = Int(starts[r + 1])
-                                starts[r] = Int32(write)
-                                while read < end {
-                                    let c = columnOf[read]
-                                    if matches[Int(c)] != rowCount {
-                                        columnOf[write] = c
-                                        valueOf[write] = valueOf[read]
-                                        write += 1
+                            if !newColumns.isEmpty {
+                                // Compact every row's entries in place, dropping the shared ones.
+                                var write = 0, read = 0
+                                for r in 0..<rows {
+                                    let end = Int(starts[r + 1])
+                                    starts[r] = Int32(write)
+                                    while read < end {
+                                        let c = columnOf[read]
+                                        if matches[Int(c)] != rowCount {
+                                            columnOf[write] = c
+                                            valueOf[write] = valueOf[read]
+                                            write += 1
+                                        }
+                                        read += 1
                                     }
-                                    read += 1
                                 }
+                                starts[rows] = Int32(write)
+                                kept = write
                             }
-                            starts[rows] = Int32(write)
-                            kept = write
                             // Leave the scratch zeroed: row 0's columns are now the
-                            // shared ones and row 0's remaining entries.
-                            for c in sharedColumns { matches[Int(c)] = 0 }
+                            // new shared ones and row 0's remaining entries.
+                            for c in newColumns { matches[Int(c)] = 0 }
                             for e in 0..<Int(starts[1]) { matches[Int(columnOf[e])] = 0 }
                         }
                     }
@@ -258,6 +291,99 @@ public struct SparseRows: Sendable, Equatable {
         }
         columnOf.removeLast(entryCount - kept)
         valueOf.removeLast(entryCount - kept)
+        guard !newColumns.isEmpty else { return }
+        if shared.count == 0 {
+            shared.columns = newColumns
+            shared.values = newValues
+            return
+        }
+        // Merge the new shared entries into the old, by column (disjoint).
+        var merged = Entries()
+        var (i, j) = (0, 0)
+        while i < shared.count || j < newColumns.count {
+            if j == newColumns.count || (i < shared.count && shared.columns[i] < newColumns[j]) {
+                merged.columns.append(shared.columns[i])
+                merged.values.append(shared.values[i])
+                i += 1
+            } else {
+                merged.columns.append(newColumns[j])
+                merged.values.append(newValues[j])
+                j += 1
+            }
+        }
+        shared = merged
+    }
+
+    // MARK: - From other batches
+
+    /// Empties the batch and takes `other`'s shared entries as its own, so
+    /// that rows of `other` can be appended as they are stored.
+    public mutating func adoptShared(of other: SparseRows) {
+        precondition(other.columns == columns, "SparseRows: \(other.columns) columns, not \(columns)")
+        removeAll()
+        shared = other.shared
+    }
+
+    /// Appends the rows `rows` of `other` (same columns): their own entries
+    /// as they are when this batch shares `other`'s shared entries (see
+    /// `adoptShared`), else with `other`'s shared entries merged in (then
+    /// this batch must have no shared entries).
+    public mutating func appendRows<Rows: Collection>(_ rows: Rows, of other: SparseRows) where Rows.Element == Int {
+        precondition(other.columns == columns, "SparseRows: appending rows of \(other.columns) columns to \(columns)")
+        guard other.shared == shared || other.shared.count == 0 else {
+            for row in rows { appendMerging(row, of: other) }
+            return
+        }
+        var total = 0
+        for row in rows { total += Int(other.rowStarts[row + 1] - other.rowStarts[row]) }
+        let start = entries.count
+        entries.columns.append(contentsOf: repeatElement(0, count: total))
+        entries.values.append(contentsOf: repeatElement(0, count: total))
+        rowStarts.reserveCapacity(rowStarts.count + rows.count)
+        var write = start
+        other.rowStarts.withUnsafeBufferPointer { from in
+            other.entries.columns.withUnsafeBufferPointer { sourceColumns in
+                other.entries.values.withUnsafeBufferPointer { sourceValues in
+                    entries.columns.withUnsafeMutableBufferPointer { targetColumns in
+                        entries.values.withUnsafeMutableBufferPointer { targetValues in
+                            for row in rows {
+                                let lo = Int(from[row]), n = Int(from[row + 1]) - lo
+                                if n > 0 {
+                                    (targetColumns.baseAddress! + write).update(from: sourceColumns.baseAddress! + lo, count: n)
+                                    (targetValues.baseAddress! + write).update(from: sourceValues.baseAddress! + lo, count: n)
+                                }
+                                write += n
+                                rowStarts.append(Int32(write))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends row `row` of `other`; see `appendRows`.
+    public mutating func appendRow(_ row: Int, of other: SparseRows) {
+        appendRows(CollectionOfOne(row), of: other)
+    }
+
+    /// Row `row` of `other` with `other`'s shared entries merged in, by column.
+    private mutating func appendMerging(_ row: Int, of other: SparseRows) {
+        precondition(shared.count == 0, "SparseRows: rows with other shared entries than this batch's")
+        let lo = Int(other.rowStarts[row]), hi = Int(other.rowStarts[row + 1])
+        var (s, e) = (0, lo)
+        while s < other.shared.count || e < hi {
+            if e == hi || (s < other.shared.count && other.shared.columns[s] < other.entries.columns[e]) {
+                entries.columns.append(other.shared.columns[s])
+                entries.values.append(other.shared.values[s])
+                s += 1
+            } else {
+                entries.columns.append(other.entries.columns[e])
+                entries.values.append(other.entries.values[e])
+                e += 1
+            }
+        }
+        rowStarts.append(Int32(entries.count))
     }
 
     /// The dense matrix, rows × columns.

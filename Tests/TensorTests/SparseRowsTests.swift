@@ -77,7 +77,7 @@ final class SparseRowsTests: XCTestCase {
         }
         // Reuse after removeAll gives the same batch.
         gathered.adoptShared(of: all)
-        for r in picks { gathered.appendRow(r, of: all) }
+        gathered.appendRows(picks, of: all)
         XCTAssertEqual(gathered.rows, 4)
         merged.factorShared()
         XCTAssertEqual(merged.dense(), gathered.dense())
@@ -86,19 +86,48 @@ final class SparseRowsTests: XCTestCase {
     func testDenseBatchesAreRefused() {
         let x = Tensor(shape: [3, 4], scalars: (0..<12).map { Float($0 + 1) })
         var s = SparseRows(columns: 4)
-        let sparse = x.scalars.withUnsafeBufferPointer { s.appendRowsIfSparse($0.baseAddress!, rows: 3) }
-        XCTAssertFalse(sparse)
+        XCTAssertFalse(x.scalars.withUnsafeBufferPointer { s.assign(dense: $0.baseAddress!, rows: 3, maximumDensity: 0.25) })
+        XCTAssertEqual(s.rows, 0)
         XCTAssertFalse(SparseRows(x).isSparseEnough)
         XCTAssertFalse(SparseRows(batch()).isSparseEnough)  // 11 of 23 entries per row
         // Two entries of 40 per row, one of them shared.
         var y = Tensor(zeros: [6, 40])
         for r in 0..<6 { y[r, 0] = 1; y[r, 5 + r] = 1 }
         var t = SparseRows(columns: 40)
-        XCTAssertTrue(y.scalars.withUnsafeBufferPointer { t.appendRowsIfSparse($0.baseAddress!, rows: 6) })
-        t.factorShared()
+        XCTAssertTrue(y.scalars.withUnsafeBufferPointer { t.assign(dense: $0.baseAddress!, rows: 6, maximumDensity: 0.25) })
         XCTAssertEqual(t, SparseRows(y))
         XCTAssertTrue(t.isSparseEnough)
         XCTAssertEqual(t.shared.columns, [0])
+    }
+
+    /// Assigning rows to a batch that held shared entries before (the guess)
+    /// gives exactly what a fresh batch gets, whether the guess is right,
+    /// too small, or wrong (a row lacks a guessed entry, or has another value).
+    func testTheGuessDoesNotChangeTheResult() {
+        func assign(_ x: Tensor, to s: inout SparseRows) {
+            x.scalars.withUnsafeBufferPointer { _ = s.assign(dense: $0.baseAddress!, rows: x.rows) }
+        }
+        let x = batch()
+        var guessed = SparseRows(x)
+        // Right guess; the same batch again.
+        assign(x, to: &guessed)
+        XCTAssertEqual(guessed, SparseRows(x))
+        // Too small a guess: fewer rows, so more is shared (column 2 is 1 in row 0 only: one row).
+        var one = SparseRows(columns: 23)
+        assign(Tensor(shape: [2, 23], scalars: Array(x.scalars[0..<46])), to: &one)
+        let widened = one.shared.count
+        assign(Tensor(shape: [1, 23], scalars: Array(x.scalars[0..<23])), to: &one)
+        XCTAssertGreaterThan(one.shared.count, widened)
+        XCTAssertEqual(one, SparseRows(Tensor(shape: [1, 23], scalars: Array(x.scalars[0..<23]))))
+        // Wrong guesses: a row without a shared entry, or with another value there.
+        for (column, value) in [(3, Float(0)), (6, Float(7))] {
+            var y = x
+            y[4, column] = value
+            var s = SparseRows(x)
+            assign(y, to: &s)
+            XCTAssertEqual(s, SparseRows(y), "column \(column) = \(value)")
+            XCTAssertEqual(s.dense(), y)
+        }
     }
 
     /// The sparse products against the dense GEMMs, to Float32 rounding:

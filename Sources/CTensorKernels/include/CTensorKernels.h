@@ -67,9 +67,11 @@ void ctk_tanh_backward(int kernel, float *g, const float *y, ptrdiff_t count);
 void ctk_adam(
     int kernel, float *m, float *v, const float *g, float *w, ptrdiff_t count, float b1, float one_minus_b1,
     float b2, float one_minus_b2, float eps, float step_size, float root_bias_correction2);
-/// Writes the positions of x's nonzero entries (NaN counts) in ascending
-/// order into `columns` (room for `count`); returns how many.
-ptrdiff_t ctk_nonzeros(int kernel, const float *x, ptrdiff_t count, int32_t *columns);
+/// Writes the positions where x differs from `reference` (NULL: from zero;
+/// NaN always differs) in ascending order into `columns`, and x there into
+/// `values` (room for `count` each); returns how many.
+ptrdiff_t ctk_differences(
+    int kernel, const float *x, const float *reference, ptrdiff_t count, int32_t *columns, float *values);
 /// y[r, 0..<n] ← base + Σ values[e]·w[columns[e], 0..<n] over e in
 /// starts[r] ..< starts[r + 1], in order; base (n floats) may be NULL for zero.
 void ctk_sparse_matmul(

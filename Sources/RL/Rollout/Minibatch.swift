@@ -86,7 +86,7 @@ struct Minibatch: Sendable {
         if let index = buffer.sparseObservations {
             isSparse = true
             sparseObservations.adoptShared(of: index)
-            for sample in indices { sparseObservations.appendRow(sample, of: index) }
+            sparseObservations.appendRows(indices, of: index)
             return
         }
         isSparse = false

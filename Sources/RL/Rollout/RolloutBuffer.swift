@@ -133,9 +133,7 @@ final class RolloutBuffer: @unchecked Sendable {
     func indexObservations() {
         var index = sparseObservations ?? sparseScratch
         sparseObservations = nil  // keep the storage uniquely referenced
-        index.removeAll()
-        if index.appendRowsIfSparse(observations, rows: count) {
-            index.factorShared()
+        if index.assign(dense: observations, rows: count, maximumDensity: SparseRows.densityLimit) {
             sparseObservations = index
         } else {
             sparseScratch = index

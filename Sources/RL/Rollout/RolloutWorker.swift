@@ -132,13 +132,10 @@ struct RolloutWorker<E: Environment>: Sendable {
     /// them: sparse rows, the entries they all share held once, when few
     /// enough entries are nonzero (`SparseRows.densityLimit`), else dense.
     mutating func inferenceInput(rows: Int) -> MLP.Input {
-        sparseBatch.removeAll()
         let sparse = observations.scalars.withUnsafeBufferPointer { obs in
-            obs.baseAddress.map { sparseBatch.appendRowsIfSparse($0, rows: rows) } ?? false
+            obs.baseAddress.map { sparseBatch.assign(dense: $0, rows: rows, maximumDensity: SparseRows.densityLimit) } ?? false
         }
-        guard sparse else { return .dense(observations) }
-        sparseBatch.factorShared()
-        return .sparse(sparseBatch)
+        return sparse ? .sparse(sparseBatch) : .dense(observations)
     }
 
     /// Writes every environment's observation into the inference batch, and
