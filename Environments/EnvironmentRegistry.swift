@@ -7,6 +7,7 @@ public enum EnvironmentRegistry {
     public static let builtIn: [any EnvironmentSettings.Type] = [
         GridworldSettings.self,
         ArithmeticSettings.self,
+        MultiplicationSettings.self,
     ]
 
     private static let registered = Mutex<[any EnvironmentSettings.Type]>([])

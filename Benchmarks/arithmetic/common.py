@@ -130,7 +130,8 @@ def eval_rows(run_dir):
     rows = read_csv(os.path.join(run_dir, "eval.csv"))
     for r in rows:
         for k in list(r):
-            if k != "stage":
+            # column_accuracy is a list of numbers in one field, kept as text.
+            if k not in ("stage", "column_accuracy"):
                 r[k] = float(r[k]) if r[k] not in ("", None) else None
     return rows
 

@@ -43,7 +43,13 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
     /// Operand length D, drawn uniformly from this range at each training reset.
     public var digits: ClosedRange<Int>
     /// Think tokens allowed per column; 0 removes thinking (the non-reasoning baseline).
+    /// With `minThinkBudget` below it, the largest of the caps drawn per episode.
     public var thinkBudget: Int
+    /// The smallest cap: each training episode draws its cap uniformly from
+    /// `minThinkBudget…thinkBudget` (budget forcing — a policy trained so
+    /// answers whatever the cap; see `thinkBudgets`). Equal to `thinkBudget`
+    /// for a fixed cap.
+    public var minThinkBudget: Int
     /// Number of note symbols K: actions 10 ..< 10+K are think tokens.
     public var thinkSymbols: Int
     public var view: View
@@ -54,6 +60,7 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
     public init(
         digits: ClosedRange<Int> = 1...3,
         thinkBudget: Int = 1,
+        minThinkBudget: Int? = nil,
         thinkSymbols: Int = 2,
         view: View = .column,
         reward: Reward = .digits,
@@ -61,6 +68,7 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
     ) {
         self.digits = digits
         self.thinkBudget = thinkBudget
+        self.minThinkBudget = minThinkBudget ?? thinkBudget
         self.thinkSymbols = thinkSymbols
         self.view = view
         self.reward = reward
@@ -73,12 +81,43 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
         guard (0...Self.maxThinkBudget).contains(thinkBudget) else {
             throw ArithmeticError("think budget must be between 0 and \(Self.maxThinkBudget), got \(thinkBudget)")
         }
+        guard (0...thinkBudget).contains(minThinkBudget) else {
+            throw ArithmeticError("think budget: the smallest cap must be between 0 and the largest (\(thinkBudget)), got \(minThinkBudget)")
+        }
         guard (1...Self.maxThinkSymbols).contains(thinkSymbols) else {
             throw ArithmeticError("think symbols must be between 1 and \(Self.maxThinkSymbols), got \(thinkSymbols)")
         }
         guard thinkCost.isFinite, thinkCost >= 0 else {
             throw ArithmeticError("think cost must be a finite number ≥ 0, got \(thinkCost)")
         }
+    }
+
+    /// The caps a training episode draws from (one value: a fixed cap).
+    public var thinkBudgets: ClosedRange<Int> { minThinkBudget...thinkBudget }
+
+    /// Sets the caps from `"1"` or `"1-4"` (`--think-budget`).
+    public mutating func setThinkBudgets(_ text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count),
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else {
+            throw ArithmeticError("think budget: expected a count such as \"1\" or a range of caps such as \"1-4\", got \"\(text)\"")
+        }
+        let values = parts.map { Int($0) ?? Int.max }
+        guard values[0] <= values[values.count - 1] else {
+            throw ArithmeticError("think budget: range \"\(trimmed)\" is reversed; write \"\(parts[1])-\(parts[0])\"")
+        }
+        guard values.allSatisfy({ (0...Self.maxThinkBudget).contains($0) }) else {
+            throw ArithmeticError("think budget must be between 0 and \(Self.maxThinkBudget), got \"\(trimmed)\"")
+        }
+        minThinkBudget = values[0]
+        thinkBudget = values[values.count - 1]
+    }
+
+    /// `"1"` or `"1-4"`: the text `setThinkBudgets` reads back.
+    public var thinkBudgetText: String {
+        minThinkBudget == thinkBudget ? "\(thinkBudget)" : "\(minThinkBudget)-\(thinkBudget)"
     }
 
     /// Parses a digit count such as `"3"` or a range such as `"1-4"`.
@@ -118,7 +157,7 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
     // MARK: Codable — digits as the readable text "1-4"; missing keys take their defaults; decoding validates.
 
     private enum CodingKeys: String, CodingKey {
-        case digits, thinkBudget, thinkSymbols, view, reward, thinkCost
+        case digits, thinkBudget, minThinkBudget, thinkSymbols, view, reward, thinkCost
     }
 
     public init(from decoder: any Decoder) throws {
@@ -131,6 +170,8 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .digits, in: container, debugDescription: error.message)
         }
         self.thinkBudget = try container.decodeIfPresent(Int.self, forKey: .thinkBudget) ?? defaults.thinkBudget
+        // Absent (a fixed cap, as before caps could be drawn): the cap itself.
+        self.minThinkBudget = try container.decodeIfPresent(Int.self, forKey: .minThinkBudget) ?? thinkBudget
         self.thinkSymbols = try container.decodeIfPresent(Int.self, forKey: .thinkSymbols) ?? defaults.thinkSymbols
         self.view = try container.decodeIfPresent(View.self, forKey: .view) ?? defaults.view
         self.reward = try container.decodeIfPresent(Reward.self, forKey: .reward) ?? defaults.reward
@@ -146,6 +187,8 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.describeDigits(digits), forKey: .digits)
         try container.encode(thinkBudget, forKey: .thinkBudget)
+        // Only a range is written, so a fixed cap's JSON reads as before.
+        if minThinkBudget != thinkBudget { try container.encode(minThinkBudget, forKey: .minThinkBudget) }
         try container.encode(thinkSymbols, forKey: .thinkSymbols)
         try container.encode(view, forKey: .view)
         try container.encode(reward, forKey: .reward)

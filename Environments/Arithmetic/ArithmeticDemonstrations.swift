@@ -57,7 +57,9 @@ public enum ArithmeticDemonstrations {
             env.reset(rng: &rng)
             set.episodeStarts.append(set.actions.count)
             set.problems.append(env.problem)
-            for action in expertActions(for: env.problem, thinkBudget: config.thinkBudget) {
+            // Under the episode's own cap: with a range of caps the demos show
+            // the expert answering after its one note even where more are allowed.
+            for action in expertActions(for: env.problem, thinkBudget: env.cap) {
                 observation.withUnsafeMutableBufferPointer { env.writeObservation(into: $0) }
                 mask.withUnsafeMutableBufferPointer { env.writeActionMask(into: $0) }
                 precondition(mask[action], "expert action \(action) is masked")

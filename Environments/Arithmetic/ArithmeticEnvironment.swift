@@ -7,7 +7,8 @@ import RL
 ///
 /// Actions: 0–9 write that digit into the cursor's column and move the cursor to
 /// the next column; 10 ..< 10+K write note symbol `action − 9` into the cursor's
-/// column (cursor stays), at most `thinkBudget` per column. The episode ends
+/// column (cursor stays), at most `cap` per column — `thinkBudget`, or with a
+/// range of caps one drawn per training episode. The episode ends
 /// (terminated) when column D is answered.
 public struct ArithmeticEnvironment: Environment {
     public let config: ArithmeticConfig
@@ -21,6 +22,8 @@ public struct ArithmeticEnvironment: Environment {
     public private(set) var written: [UInt8]
     /// Think tokens spent in each column.
     public private(set) var thinkTokensPerColumn: [Int]
+    /// Think tokens allowed per column in this episode.
+    public private(set) var cap: Int
     private var episodeReturn: Double
 
     public init(config: ArithmeticConfig) {
@@ -36,6 +39,7 @@ public struct ArithmeticEnvironment: Environment {
         notes = Array(repeating: 0, count: digits + 1)
         written = Array(repeating: 0, count: digits + 1)
         thinkTokensPerColumn = Array(repeating: 0, count: digits + 1)
+        cap = config.thinkBudget
         episodeReturn = 0
     }
 
@@ -67,10 +71,14 @@ public struct ArithmeticEnvironment: Environment {
     // MARK: Episodes
 
     /// Starts an episode on a training problem: D uniform in `config.digits`,
-    /// operands uniform, held-out problems redrawn (D kept).
+    /// operands uniform, held-out problems redrawn (D kept), then — only when
+    /// the config has a range of caps, so a fixed cap draws exactly as before —
+    /// the cap uniform in `config.thinkBudgets`.
     public mutating func reset(rng: inout RNG) {
         let digits = config.digits.lowerBound + rng.int(below: config.digits.count)
         problem.redrawTraining(digits: digits, rng: &rng)
+        let caps = config.thinkBudgets
+        cap = caps.count == 1 ? caps.lowerBound : caps.lowerBound + rng.int(below: caps.count)
         clearEpisode()
     }
 
@@ -79,6 +87,7 @@ public struct ArithmeticEnvironment: Environment {
     public mutating func reset(problem: ArithmeticProblem) throws {
         try Self.checkFits(digits: problem.digits, config: config)
         self.problem = problem
+        cap = config.thinkBudget
         clearEpisode()
     }
 
@@ -142,7 +151,7 @@ public struct ArithmeticEnvironment: Environment {
 
     public func writeActionMask(into mask: UnsafeMutableBufferPointer<Bool>) {
         precondition(mask.count == actionCount, "action mask holds \(mask.count) flags, not \(actionCount)")
-        let canThink = !isDone && thinkTokensPerColumn[cursor] < config.thinkBudget
+        let canThink = !isDone && thinkTokensPerColumn[cursor] < cap
         for action in mask.indices { mask[action] = action < 10 || canThink }
     }
 
@@ -165,7 +174,7 @@ public struct ArithmeticEnvironment: Environment {
             episodeReturn += Double(reward)
             return StepOutcome(reward: reward, terminated: true)
         }
-        precondition(thinkTokensPerColumn[cursor] < config.thinkBudget, "think token \(action) is masked: column budget used up")
+        precondition(thinkTokensPerColumn[cursor] < cap, "think token \(action) is masked: column budget used up")
         notes[cursor] = UInt8(action - 9)
         thinkTokensPerColumn[cursor] += 1
         let reward = -Float(config.thinkCost)

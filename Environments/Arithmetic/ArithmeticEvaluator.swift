@@ -123,6 +123,7 @@ public struct ArithmeticEvaluator: Sendable {
         guard traces >= 0 else { throw ArithmeticError("traces must be ≥ 0, got \(traces)") }
         var envConfig = config
         envConfig.thinkBudget = thinkBudget ?? config.thinkBudget
+        envConfig.minThinkBudget = envConfig.thinkBudget
         try envConfig.validate()
         try ArithmeticEnvironment.checkFits(digits: digits, config: envConfig)
 

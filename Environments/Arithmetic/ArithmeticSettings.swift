@@ -8,7 +8,10 @@ import RL
 public struct ArithmeticSettings: EnvironmentSettings {
     public typealias Env = ArithmeticEnvironment
 
-    public var environment = ArithmeticConfig()
+    /// Caps drawn per episode from 1–2 (budget forcing): the policy learns to
+    /// answer after its one note even where a second is allowed, so any cap
+    /// ≥ 1 at evaluation gives the same answers (docs/thinking.md).
+    public var environment = ArithmeticConfig(thinkBudget: 2, minThinkBudget: 1)
     /// Worked examples for the supervised warm start (0: pure RL).
     public var demos = 300
     public var bcSteps = 1000
@@ -33,7 +36,14 @@ public struct ArithmeticSettings: EnvironmentSettings {
                     throw OptionError("--digits: \(error)")
                 }
             },
-            .integer("think-budget", \.environment.thinkBudget, help: "Think tokens allowed per column; 0 removes thinking (default 1)."),
+            CommandLineOption("think-budget", valueName: "B or A-B", help: "Think tokens allowed per column, or a range of caps drawn per episode; 0 removes thinking (default 1-2).") {
+                (text: String?, settings: inout ArithmeticSettings) throws(OptionError) in
+                do {
+                    try settings.environment.setThinkBudgets(text ?? "")
+                } catch {
+                    throw OptionError("--think-budget: \(error)")
+                }
+            },
             .integer("think-symbols", \.environment.thinkSymbols, help: "Distinct note symbols K (default 2)."),
             .choice("view", \.environment.view, help: "Observation: column (the cursor's column only) or full (default column)."),
             .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
@@ -75,7 +85,7 @@ public struct ArithmeticSettings: EnvironmentSettings {
     }
 
     public var label: String {
-        "arithmetic \(ArithmeticConfig.describeDigits(environment.digits)) digits, think budget \(environment.thinkBudget)"
+        "arithmetic \(ArithmeticConfig.describeDigits(environment.digits)) digits, think budget \(environment.thinkBudgetText)"
     }
 
     public func makeEnvironment() throws -> ArithmeticEnvironment {

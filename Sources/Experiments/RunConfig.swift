@@ -22,9 +22,12 @@ public struct RunConfig: Sendable, Equatable {
         /// Processes of a data-parallel run (`mpirun -np N`); each steps
         /// numEnvs/N environments with its own `--workers` threads.
         public var ranks = 1
+        /// Cores the run is confined to (`--cores`); nil: all it may use.
+        /// Changes only the wall clock.
+        public var cores: Int? = nil
         public init() {}
 
-        private enum CodingKeys: String, CodingKey { case runsDir, runName, checkpointEvery, envsPerWorker, ranks }
+        private enum CodingKeys: String, CodingKey { case runsDir, runName, checkpointEvery, envsPerWorker, ranks, cores }
 
         /// Keys added later (`ranks`) take their defaults in older config.json files.
         public init(from decoder: any Decoder) throws {
@@ -34,6 +37,7 @@ public struct RunConfig: Sendable, Equatable {
             checkpointEvery = try c.decode(Int.self, forKey: .checkpointEvery)
             envsPerWorker = try c.decode(Int.self, forKey: .envsPerWorker)
             ranks = try c.decodeIfPresent(Int.self, forKey: .ranks) ?? 1
+            cores = try c.decodeIfPresent(Int.self, forKey: .cores)
         }
     }
 
@@ -82,6 +86,10 @@ public struct RunConfig: Sendable, Equatable {
             throw ConfigError("--run-name must be a plain directory name, got '\(name)'")
         }
         if run.runsDir.isEmpty { throw ConfigError("--runs-dir must not be empty") }
+        if let cores = run.cores {
+            if cores < 1 || cores > 1024 { throw ConfigError("--cores must be between 1 and 1024, got \(cores)") }
+            if run.ranks > 1 { throw ConfigError("--cores does not apply under mpirun, which places the ranks itself") }
+        }
         if run.ranks > 1 {
             if ppo.numEnvs % run.ranks != 0 {
                 throw ConfigError("--num-envs \(ppo.numEnvs) is not divisible by the \(run.ranks) ranks of mpirun: every rank steps the same number of environments")

@@ -50,24 +50,31 @@ public enum TrainingRun {
         config.run.ranks = options.collective?.size ?? 1
         try config.validate()
         // Rank 0 names the run and creates its directory; every rank trains it.
-        config = try onRoot(options.collective) {
-            if config.run.runName == nil {
-                let formatter = DateFormatter()
-                formatter.dateFormat = "yyyyMMdd-HHmmss"
-                formatter.timeZone = TimeZone(identifier: "UTC")
-                config.run.runName = "\(config.env)-\(config.ppo.seed)-\(formatter.string(from: Date()))"
-            }
-            let directory = Self.directory(config)
-            if directory.exists {
-                throw ConfigError("\(directory.path) already holds a run; resume it with --resume \(directory.path) or choose another --run-name")
-            }
-            try directory.create()
-            directory.removeTemporaryFiles()
-            try RunRecord(config: config).write(to: directory)
-            return config
-        }
+        config = try onRoot(options.collective) { try create(config).config }
         let directory = Self.directory(config)
         return (directory, try train(config.environment, config: config, directory: directory, resuming: false, options: options))
+    }
+
+    /// Creates a new run's directory and `config.json` without training it
+    /// (`resume` then starts it: how a sweep hands a run to a process of its
+    /// own). Names the run when `config` does not.
+    public static func create(_ config: RunConfig) throws -> (config: RunConfig, directory: RunDirectory) {
+        try config.validate()
+        var config = config
+        if config.run.runName == nil {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyyMMdd-HHmmss"
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            config.run.runName = "\(config.env)-\(config.ppo.seed)-\(formatter.string(from: Date()))"
+        }
+        let directory = Self.directory(config)
+        if directory.exists {
+            throw ConfigError("\(directory.path) already holds a run; resume it with --resume \(directory.path) or choose another --run-name")
+        }
+        try directory.create()
+        directory.removeTemporaryFiles()
+        try RunRecord(config: config).write(to: directory)
+        return (config, directory)
     }
 
     private static func directory(_ config: RunConfig) -> RunDirectory {

@@ -73,12 +73,21 @@ public struct Linear: Sendable, Codable, Equatable {
     }
 
     public func forwardFLOPs(batch: Int) -> Double {
-        Double(batch) * Double(outputSize) * Double(2 * inputSize + 1)
+        Self.forwardFLOPs(inputs: inputSize, outputs: outputSize, batch: batch)
     }
 
     public func backwardFLOPs(batch: Int, inputGradient: Bool) -> Double {
-        let weightGradient = 2.0 * Double(batch) * Double(inputSize * outputSize)
-        let biasGradient = Double(batch * outputSize)
+        Self.backwardFLOPs(inputs: inputSize, outputs: outputSize, batch: batch, inputGradient: inputGradient)
+    }
+
+    /// FLOPs of a layer of this shape, without building one (for budgets).
+    public static func forwardFLOPs(inputs: Int, outputs: Int, batch: Int) -> Double {
+        Double(batch) * Double(outputs) * Double(2 * inputs + 1)
+    }
+
+    public static func backwardFLOPs(inputs: Int, outputs: Int, batch: Int, inputGradient: Bool) -> Double {
+        let weightGradient = 2.0 * Double(batch) * Double(inputs * outputs)
+        let biasGradient = Double(batch * outputs)
         return weightGradient + biasGradient + (inputGradient ? weightGradient : 0)
     }
 }

@@ -191,20 +191,30 @@ public struct MLP: Sendable, Codable, Equatable {
         }
     }
 
-    public func forwardFLOPs(batch: Int) -> Double {
-        var flops = layers.reduce(0.0) { $0 + $1.forwardFLOPs(batch: batch) }
-        for layer in layers.dropLast() {
-            flops += Double(batch * layer.outputSize * activation.flopsPerElement)
+    public func forwardFLOPs(batch: Int) -> Double { Self.forwardFLOPs(sizes: sizes, activation: activation, batch: batch) }
+
+    public func backwardFLOPs(batch: Int) -> Double { Self.backwardFLOPs(sizes: sizes, batch: batch) }
+
+    /// FLOPs of a network of these sizes, without building one (for budgets).
+    public static func forwardFLOPs(sizes: [Int], activation: Activation, batch: Int) -> Double {
+        let shapes = zip(sizes, sizes.dropFirst())
+        var flops = shapes.reduce(0.0) { $0 + Linear.forwardFLOPs(inputs: $1.0, outputs: $1.1, batch: batch) }
+        for (_, outputs) in shapes.dropLast() {
+            flops += Double(batch * outputs * activation.flopsPerElement)
         }
         return flops
     }
 
-    public func backwardFLOPs(batch: Int) -> Double {
+    public static func backwardFLOPs(sizes: [Int], batch: Int) -> Double {
         var flops = 0.0
-        for (i, layer) in layers.enumerated() {
-            flops += layer.backwardFLOPs(batch: batch, inputGradient: i > 0)
-            if i > 0 { flops += Double(3 * batch * layer.inputSize) }  // activation derivative
+        for (i, (inputs, outputs)) in zip(sizes, sizes.dropFirst()).enumerated() {
+            flops += Linear.backwardFLOPs(inputs: inputs, outputs: outputs, batch: batch, inputGradient: i > 0)
+            if i > 0 { flops += Double(3 * batch * inputs) }  // activation derivative
         }
         return flops
+    }
+
+    public static func parameterCount(sizes: [Int]) -> Int {
+        zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
     }
 }

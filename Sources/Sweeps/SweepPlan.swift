@@ -3,6 +3,7 @@ import RunStorage
 import Plotting
 import Environments
 import Experiments
+import RL
 
 /// Builds a run's configuration from CLI arguments, e.g.
 /// `["--env", NAME, "--total-timesteps", "25000", "--seed", "1"]`.
@@ -51,13 +52,21 @@ extension SweepSpec {
 
     /// The CLI arguments of a run: the base flags, then the axis values
     /// (which replace a base flag of the same name), then the seed.
+    /// The `flop-budget` axis is not a flag: the plan turns it into
+    /// `--total-timesteps` (see `SweepPlan`).
     public func arguments(for run: SweepRun) -> [String] {
         var args: [String] = []
         let axisFlags = Set(axes.map(\.flag))
-        for s in base where !axisFlags.contains(s.flag) { args += ["--\(s.flag)", s.value] }
-        for (axis, value) in zip(axes, run.point.values) { args += ["--\(axis.flag)", value] }
+        for s in base where !axisFlags.contains(s.flag) && s.flag != Self.flopBudget { args += ["--\(s.flag)", s.value] }
+        for (axis, value) in zip(axes, run.point.values) where axis.flag != Self.flopBudget { args += ["--\(axis.flag)", value] }
         args += ["--seed", String(run.seed)]
         return args
+    }
+
+    /// The FLOP budget of a run (the `flop-budget` axis or base value), if the sweep sets one.
+    public func flopBudget(for run: SweepRun) -> Double? {
+        if let i = axes.firstIndex(where: { $0.flag == Self.flopBudget }) { return Double(run.point.values[i]) }
+        return base.first { $0.flag == Self.flopBudget }.flatMap { Double($0.value) }
     }
 
     static func pathSafe(_ value: String) -> String {
@@ -136,6 +145,9 @@ public struct SweepPlan: Sendable {
             } catch {
                 throw SweepError("\(spec.source): point \(run.point.name): \(Self.oneLine(error))")
             }
+            if let budget = spec.flopBudget(for: run) {
+                config.ppo.totalTimesteps = try Self.timesteps(budget: budget, config: config, point: run.point.name, source: spec.source)
+            }
             config.run.runsDir = runsDir
             config.run.runName = run.name
             entries.append(Entry(run: run, config: config, directory: RunDirectory(path: (runsDir as NSString).appendingPathComponent(run.name))))
@@ -143,6 +155,21 @@ public struct SweepPlan: Sendable {
         let envs = Set(entries.map(\.config.env))
         if envs.count > 1 { throw SweepError("\(spec.source): every run of a sweep must train the same environment") }
         self.entries = entries
+    }
+
+    /// Whole batches of env steps that a FLOP budget buys with this config
+    /// (at least one): budget ÷ FLOPs per env step, the same count the
+    /// `flops` column keeps. A warm start's FLOPs are not part of the budget.
+    static func timesteps(budget: Double, config: RunConfig, point: String, source: String) throws(SweepError) -> Int {
+        let environment: any RL.Environment
+        do {
+            environment = try config.environment.makeEnvironment()
+        } catch {
+            throw SweepError("\(source): point \(point): \(oneLine(error))")
+        }
+        let perStep = config.ppo.flopsPerEnvStep(observationSize: environment.observationSize, actionCount: environment.actionCount)
+        let batches = max(1, Int((budget / perStep / Double(config.ppo.batchSize)).rounded()))
+        return batches * config.ppo.batchSize
     }
 
     static func oneLine(_ error: any Error) -> String {

@@ -24,6 +24,10 @@ public struct SweepRunner: Sendable {
     /// Asked between runs and after every update: true stops the sweep
     /// after checkpointing the runs in progress.
     public var shouldStop: @Sendable () -> Bool
+    /// Trains (or resumes) the run in a directory in a process of its own;
+    /// runs confined to some cores (`--cores`) need one. The CLI starts
+    /// `rltrain --resume DIR` and maps its exit status back.
+    public var launchInOwnProcess: (@Sendable (RunDirectory) throws -> TrainingRun.Outcome)?
 
     public static let doneMarker = "sweep-done.json"
     /// The sweep file as given, kept in the output directory for `rltrain report`.
@@ -199,7 +203,14 @@ public struct SweepRunner: Sendable {
         }
         let options = TrainingRun.Options(console: Console(quiet: true), shouldStop: shouldStop)
         let outcome: TrainingRun.Outcome
-        if entry.directory.exists {
+        if entry.config.run.cores != nil {
+            // A core mask holds for a whole process: such a run gets one of its own.
+            guard let launch = launchInOwnProcess else {
+                throw SweepError("\(entry.run.name): --cores needs a process per run; run the sweep with the rltrain command")
+            }
+            if entry.directory.exists { try checkSameConfig(entry) } else { _ = try TrainingRun.create(entry.config) }
+            outcome = try launch(entry.directory)
+        } else if entry.directory.exists {
             try checkSameConfig(entry)
             outcome = try TrainingRun.resume(entry.directory, options: options)
         } else {

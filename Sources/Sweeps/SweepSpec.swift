@@ -109,6 +109,11 @@ public struct SweepSpec: Sendable, Equatable {
     /// The file the sweep came from, for error messages.
     public var source: String
 
+    /// An axis (or base value) that is not a flag: the training FLOPs each
+    /// run gets, from which the plan sets its `--total-timesteps` (an
+    /// IsoFLOP sweep crosses it with a width axis).
+    public static let flopBudget = "flop-budget"
+
     /// Flags a sweep sets itself.
     public static let reservedFlags: [String: String] = [
         "seed": "list seeds under \"seeds\"",
@@ -215,6 +220,16 @@ public struct SweepSpec: Sendable, Equatable {
                 fit = kind
             default:
                 throw fail("unknown key \"\(key)\"; a sweep file has name, description, base, axes, seeds, eval, threshold, fit", position)
+            }
+        }
+        let budgetGiven = axes.contains { $0.flag == Self.flopBudget } || base.contains { $0.flag == Self.flopBudget }
+        if budgetGiven {
+            if axes.contains(where: { $0.flag == "total-timesteps" }) || base.contains(where: { $0.flag == "total-timesteps" }) {
+                throw fail("\"flop-budget\" sets --total-timesteps from each run's FLOPs per env step: give one or the other")
+            }
+            let values = (axes.first { $0.flag == Self.flopBudget }?.values ?? []) + base.filter { $0.flag == Self.flopBudget }.map(\.value)
+            if let bad = values.first(where: { Double($0).map { !($0.isFinite && $0 > 0) } ?? true }) {
+                throw fail("\"flop-budget\" takes positive numbers of FLOPs such as 1e10, got \(bad)")
             }
         }
         if !sawAxes { throw fail("no \"axes\": name at least one flag to vary, e.g. \"axes\": {\"total-timesteps\": {\"double\": 25000, \"times\": 4}}") }

@@ -8,6 +8,8 @@ struct RunOptions: ParsableArguments {
     var runName: String?
     @Option(help: "Write a checkpoint every this many updates, and at the end (default 10).")
     var checkpointEvery: Int?
+    @Option(help: "Confine the run to this many cores (for wall-clock comparisons; default: all).")
+    var cores: Int?
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -15,5 +17,6 @@ struct RunOptions: ParsableArguments {
         if let runsDir { r.runsDir = runsDir }
         if let runName { r.runName = runName }
         if let checkpointEvery { r.checkpointEvery = checkpointEvery }
+        if let cores { r.cores = cores }
     }
 }

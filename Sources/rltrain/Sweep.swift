@@ -14,7 +14,7 @@ struct Sweep: ParsableCommand {
             FILE is a JSON sweep file (see docs/sweeps.md). Every run gets its own run directory \
             under DIR/runs; runs already done are skipped, so running the same command again \
             continues a stopped or crashed sweep. --shard k/n runs every n-th run starting at the k-th, \
-            for job schedulers (e.g. a Slurm array: --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT); \
+            for job schedulers (e.g. a Slurm array sbatch --array=1-N: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT); \
             merge the shards' directories with `rltrain report DIR…`. --jobs J trains J runs side by side; \
             each run also starts --workers rollout threads, so keep jobs × workers near the core count.
             """)
@@ -57,9 +57,10 @@ struct Sweep: ParsableCommand {
         let interrupt = InterruptFlag()
         interrupt.install()
         let console = Console(quiet: quiet)
-        let runner = SweepRunner(
+        var runner = SweepRunner(
             plan: plan, shard: try shard.map { try SweepShard(parsing: $0) } ?? .all, jobs: jobs,
             console: console, shouldStop: { interrupt.isRaised })
+        runner.launchInOwnProcess = Self.launch
         let clock = ContinuousClock()
         let started = clock.now
         let outcome = try runner.run()
@@ -73,6 +74,28 @@ struct Sweep: ParsableCommand {
             let message = "\(outcome.failures.count) run\(outcome.failures.count == 1 ? "" : "s") failed; first: \(outcome.failures[0])"
             FileHandle.standardError.write(Data("rltrain: \(message)\n".utf8))
             throw ExitCode.failure
+        }
+    }
+
+    /// `rltrain --resume DIR --quiet` in a child process (this executable):
+    /// exit 0 is a finished run, 130 an interrupted one; anything else fails
+    /// the run with the child's last line on stderr.
+    static func launch(_ directory: RunDirectory) throws -> TrainingRun.Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        if let path = Bundle.main.executablePath { process.executableURL = URL(fileURLWithPath: path) }
+        process.arguments = ["--resume", directory.path, "--quiet"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        switch process.terminationStatus {
+        case 0: return .finished
+        case 130: return .interrupted
+        default:
+            let line = message.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            throw SweepError(line.hasPrefix("rltrain: ") ? String(line.dropFirst("rltrain: ".count)) : line)
         }
     }
 }

@@ -54,6 +54,13 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try CommandErrors.checkBLAS()
+        // Before any thread starts, so that every thread keeps to these cores
+        // (under mpirun only rank 0 may see the run directory, and mpirun places the ranks).
+        let config = try resume == nil ? makeConfig() : nil
+        let cores = DataParallel.launchRank != nil ? nil : try config?.run.cores ?? resume.flatMap {
+            try RunRecord.read(from: RunDirectory(path: $0)).config.run.cores
+        }
+        if let cores { try CoreAffinity.confine(to: cores) }
         let collective = try DataParallel.join()  // under mpirun: this rank trains its share
         let interrupt = InterruptFlag()
         interrupt.install()
@@ -65,7 +72,7 @@ struct Train: ParsableCommand {
             if let resume {
                 outcome = try TrainingRun.resume(RunDirectory(path: resume), options: options)
             } else {
-                outcome = try TrainingRun.start(try makeConfig(), options: options).1
+                outcome = try TrainingRun.start(try config ?? makeConfig(), options: options).1
             }
         } catch {
             DataParallel.finish(collective, after: error)

@@ -93,3 +93,34 @@ final class SweepAxisColumnTests: XCTestCase {
         XCTAssertEqual(spec.axes.map(\.column), ["train_think_budget", "total_timesteps"])
     }
 }
+
+/// IsoFLOP sweeps: a `flop-budget` axis sets each run's env steps from its
+/// FLOPs per env step.
+final class SweepFLOPBudgetTests: XCTestCase {
+    func testBudgetsBecomeWholeBatchesOfEnvSteps() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"flop-budget": [1e10, 4e10], "hidden": ["16,16", "64,64"]}}"#)
+        let plan = try SweepPlan(spec: spec, outDirectory: "/tmp/unused", builder: testSweepBuilder)
+        XCTAssertEqual(plan.entries.count, 4)
+        for entry in plan.entries {
+            let budget = try XCTUnwrap(spec.flopBudget(for: entry.run))
+            let ppo = entry.config.ppo
+            XCTAssertEqual(ppo.totalTimesteps % ppo.batchSize, 0)
+            let perStep = ppo.flopsPerEnvStep(observationSize: 32, actionCount: 12)  // the arithmetic column view
+            XCTAssertEqual(Double(ppo.totalTimesteps) * perStep, budget, accuracy: Double(ppo.batchSize) * perStep)
+            XCTAssertFalse(spec.arguments(for: entry.run).contains("--flop-budget"), "not a flag")
+        }
+        // Four times the budget buys about four times the steps; a wider network fewer.
+        let steps = plan.entries.map(\.config.ppo.totalTimesteps)
+        XCTAssertEqual(Double(steps[2]) / Double(steps[0]), 4, accuracy: 0.2)
+        XCTAssertGreaterThan(steps[0], 2 * steps[1])
+    }
+
+    func testBudgetErrors() {
+        func error(_ json: String) -> String {
+            do { _ = try SweepSpec(json: json, source: "s.json"); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(error(#"{"axes": {"flop-budget": [1e10], "total-timesteps": [1000]}}"#).contains("give one or the other"))
+        XCTAssertTrue(error(#"{"axes": {"flop-budget": [-5]}}"#).contains("positive numbers of FLOPs"))
+        XCTAssertTrue(error(#"{"axes": {"flop-budget": ["lots"]}}"#).contains("positive numbers of FLOPs"))
+    }
+}

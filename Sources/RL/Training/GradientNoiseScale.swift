@@ -80,3 +80,14 @@ struct GradientAccumulator: Sendable {
         return (squaredNorms / n, big)
     }
 }
+
+/// The actor's and the critic's minibatch gradients of an update's first epoch.
+struct FirstEpochGradients: Sendable {
+    var actor = GradientAccumulator()
+    var critic = GradientAccumulator()
+
+    mutating func add(_ actorNetwork: MLP, _ criticNetwork: MLP?) {
+        actor.add(actorNetwork)
+        if let criticNetwork { critic.add(criticNetwork) }
+    }
+}

@@ -78,7 +78,7 @@ public struct Trainer<E: Environment>: Sendable {
             numEnvs: localEnvs, numSteps: config.numSteps,
             observationSize: observationSize, actionCount: actionCount)
         minibatch = Minibatch(size: config.minibatchSize, observationSize: observationSize, actionCount: actionCount)
-        costs = FLOPCosts(actor: actor.network, critic: critic?.network, minibatchSize: config.minibatchSize)
+        costs = FLOPCosts(actor: actor.network, critic: critic?.network)
     }
 
     /// The algorithm `config` names; adding one is one line here.
@@ -143,35 +143,25 @@ public struct Trainer<E: Environment>: Sendable {
         if critic != nil { log.explainedVariance = explainedVariance() } else { log.zeroAdvantageGroups = buffer.zeroAdvantageFraction() }
         log.startOptimisation(flops: flops)
 
-        // 4. Optimise: updateEpochs passes over the batch in shuffled minibatches.
-        var indices = Array(0..<(buffer.count * (collective?.size ?? 1)))
-        var actorGradients = GradientAccumulator(), criticGradients = GradientAccumulator()
+        // 4. Optimise: updateEpochs passes over the batch (every rank's) in shuffled minibatches.
+        var indices = Array(0..<(buffer.count * ranks))
+        var firstEpoch = FirstEpochGradients()
         for epoch in 1...config.updateEpochs {
             shuffleRNG.shuffle(&indices)
             for range in minibatchRanges(indices.count) {
-                if collective == nil {
-                    minibatch.gather(
-                        indices[range], from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
-                } else {
-                    gatherShare(of: indices[range])  // this rank's samples of the minibatch
-                }
-                // 5. Losses and their gradients: actor ∥ critic (under data
-                //    parallelism, summed over the ranks: the whole minibatch's).
-                var losses = computeGradients(minibatch)
-                if collective != nil { losses = sumOverRanks(losses) }
-                if epoch == 1 {  // the first epoch sees every sample once: the noise scale's two batch sizes
-                    actorGradients.add(actor.network)
-                    if let critic { criticGradients.add(critic.network) }
-                }
+                gatherMinibatch(indices[range])
+                // 5. Losses and their gradients: actor ∥ critic (over every rank's share of the minibatch).
+                let losses = computeGradients(minibatch)
+                if epoch == 1 { firstEpoch.add(actor.network, critic?.network) }  // for the gradient noise scale
                 // 6. Clip the global gradient norm, over actor and critic together.
                 let gradientNorm = clipGradients()
                 // 7. One Adam step for each network.
                 takeAdamSteps(learningRate: learningRate)
-                flops += range.count == config.minibatchSize ? costs.minibatchStep : costs.minibatchStep(size: range.count)
+                flops += costs.minibatchStep(size: range.count)
                 try log.add(losses, gradientNorm: gradientNorm)
             }
             log.epochs = epoch
-            if epoch == 1 { measureNoiseScale(actorGradients, criticGradients, into: &log) }
+            if epoch == 1 { measureNoiseScale(firstEpoch, into: &log) }
             // 8. Early stop: the policy moved further than target-KL allows.
             if let targetKL = config.targetKL, log.lastApproxKL > targetKL { break }
         }
@@ -180,6 +170,16 @@ public struct Trainer<E: Environment>: Sendable {
         completedUpdates = update
         return log.finish(
             learningRate: learningRate, envSteps: envSteps, episodes: episodes, flops: flops, window: episodeWindow)
+    }
+
+    /// This process's samples of a minibatch (all of them but under data
+    /// parallelism), with PPO's advantages standardised over the minibatch.
+    private mutating func gatherMinibatch(_ indices: ArraySlice<Int>) {
+        if collective != nil {
+            gatherShare(of: indices)
+        } else {
+            minibatch.gather(indices, from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
+        }
     }
 
     /// numMinibatches consecutive ranges covering `count` samples, sizes
@@ -254,14 +254,20 @@ public struct Trainer<E: Environment>: Sendable {
             actor.backward(batch.observations)
             return terms
         }
-        guard critic != nil else { return MinibatchLosses(policy: policyHalf(&actor), valueLoss: 0) }
-        let (policy, valueLoss) = Parallel.both(&actor, &critic!, policyHalf) { critic in
-            let values = critic.forward(batch.observations)
-            let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
-            critic.backward(batch.observations)
-            return loss
+        let losses: MinibatchLosses
+        if critic == nil {
+            losses = MinibatchLosses(policy: policyHalf(&actor), valueLoss: 0)
+        } else {
+            let (policy, valueLoss) = Parallel.both(&actor, &critic!, policyHalf) { critic in
+                let values = critic.forward(batch.observations)
+                let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
+                critic.backward(batch.observations)
+                return loss
+            }
+            losses = MinibatchLosses(policy: policy, valueLoss: valueLoss)
         }
-        return MinibatchLosses(policy: policy, valueLoss: valueLoss)
+        // Under data parallelism each rank computed its share: the sums are the minibatch's.
+        return collective == nil ? losses : sumOverRanks(losses)
     }
 
     /// Stage 7: the actor's and the critic's Adam steps, side by side (they
@@ -287,12 +293,12 @@ public struct Trainer<E: Environment>: Sendable {
 
     /// The gradient noise scale from the first epoch's minibatch gradients
     /// (minibatch size against the whole batch; see `GradientNoiseScale`).
-    private mutating func measureNoiseScale(_ actorGradients: GradientAccumulator, _ criticGradients: GradientAccumulator, into log: inout UpdateLog) {
+    private mutating func measureNoiseScale(_ gradients: FirstEpochGradients, into log: inout UpdateLog) {
         let big = Double(buffer.count * ranks), small = big / Double(config.numMinibatches)
-        let a = actorGradients.norms
+        let a = gradients.actor.norms
         log.gradientNoiseScale = actorNoiseScale.add(meanSmallSquaredNorm: a.meanSmall, bigSquaredNorm: a.big, smallBatch: small, bigBatch: big)
-        if criticGradients.count > 0 {
-            let c = criticGradients.norms
+        if gradients.critic.count > 0 {
+            let c = gradients.critic.norms
             log.criticGradientNoiseScale = criticNoiseScale.add(
                 meanSmallSquaredNorm: c.meanSmall, bigSquaredNorm: c.big, smallBatch: small, bigBatch: big)
         }

@@ -93,39 +93,65 @@ struct UpdateLog {
 /// the `flops` column: forward passes, backward passes, the loss at the
 /// logits and Adam. The dense count, whatever the kernels execute.
 struct FLOPCosts: Sendable {
+    private let actor: [Int]
+    private let critic: [Int]?
+    private let activation: Activation
     let actorForwardPerRow: Double
     let criticForwardPerRow: Double
-    /// One minibatch step: both networks forward and backward, the loss and its gradient, Adam.
-    let minibatchStep: Double
 
-    init(actor: MLP, critic: MLP?, minibatchSize size: Int) {
+    init(actor: MLP, critic: MLP?) {
+        self.actor = actor.sizes
+        self.critic = critic?.sizes
+        activation = actor.activation
         actorForwardPerRow = actor.forwardFLOPs(batch: 1)
         criticForwardPerRow = critic?.forwardFLOPs(batch: 1) ?? 0
-        self.actor = actor
-        self.critic = critic
-        minibatchStep = Self.minibatchStep(actor: actor, critic: critic, size: size)
     }
 
-    private let actor: MLP
-    private let critic: MLP?
-
-    /// A minibatch step of another size (group rollouts vary in size).
-    func minibatchStep(size: Int) -> Double { Self.minibatchStep(actor: actor, critic: critic, size: size) }
-
-    private static func minibatchStep(actor: MLP, critic: MLP?, size: Int) -> Double {
-        let lossAtLogits = Double(size * actor.outputSize * 12)
-        if let critic {
-            return actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
-                + critic.forwardFLOPs(batch: size) + critic.backwardFLOPs(batch: size)
-                + lossAtLogits
-                + Adam.flops(parameterCount: actor.parameterCount + critic.parameterCount)
+    /// One minibatch step of `size` samples: both networks forward and
+    /// backward, the loss and its gradient at the logits, Adam.
+    func minibatchStep(size: Int) -> Double {
+        let lossAtLogits = Double(size * (actor.last ?? 0) * 12)
+        let actorPasses = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: actor, batch: size)
+        guard let critic else {
+            return actorPasses + lossAtLogits + Adam.flops(parameterCount: MLP.parameterCount(sizes: actor))
         }
-        return actor.forwardFLOPs(batch: size) + actor.backwardFLOPs(batch: size)
-            + lossAtLogits + Adam.flops(parameterCount: actor.parameterCount)
+        return actorPasses
+            + MLP.forwardFLOPs(sizes: critic, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: critic, batch: size)
+            + lossAtLogits
+            + Adam.flops(parameterCount: MLP.parameterCount(sizes: actor) + MLP.parameterCount(sizes: critic))
     }
 
     /// Rollout inference: the actor on every step, the critic on `criticRows` rows.
     func rollout(steps: Int, criticRows: Int) -> Double {
         actorForwardPerRow * Double(steps) + criticForwardPerRow * Double(criticRows)
+    }
+}
+
+extension PPOConfig {
+    /// The FLOPs an env step costs with this configuration, before running
+    /// it (what a sweep's FLOP budget is divided by): rollout inference (the
+    /// actor, and the critic or the KL's reference), plus the update's
+    /// epochs × minibatches of steps spread over the batch. The `flops`
+    /// column of a run with this configuration grows by about this much per
+    /// env step (a critic's bootstrap rows and target-KL early stops aside).
+    public func flopsPerEnvStep(observationSize: Int, actionCount: Int) -> Double {
+        let activation = Activation(rawValue: activation) ?? .tanh
+        let actor = [observationSize] + hidden + [actionCount]
+        let critic = [observationSize] + hidden + [1]
+        let usesCritic = algorithm.usesCritic
+        var rollout = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: 1)
+        if usesCritic || klCoef > 0 {
+            rollout += MLP.forwardFLOPs(sizes: usesCritic ? critic : actor, activation: activation, batch: 1)
+        }
+        let size = minibatchSize
+        var step = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: actor, batch: size)
+            + Double(size * actionCount * 12)
+        var parameters = MLP.parameterCount(sizes: actor)
+        if usesCritic {
+            step += MLP.forwardFLOPs(sizes: critic, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: critic, batch: size)
+            parameters += MLP.parameterCount(sizes: critic)
+        }
+        step += Adam.flops(parameterCount: parameters)
+        return rollout + Double(updateEpochs * numMinibatches) * step / Double(batchSize)
     }
 }

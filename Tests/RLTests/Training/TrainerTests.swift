@@ -77,3 +77,25 @@ final class TrainerTests: XCTestCase {
         }
     }
 }
+
+final class FLOPBudgetTests: XCTestCase {
+    /// The per-step cost a FLOP budget is planned with matches what a run's
+    /// `flops` column counts (within the critic's few bootstrap rows).
+    func testFLOPsPerEnvStepMatchesTheCountedFLOPs() throws {
+        for algorithm in [PolicyAlgorithmKind.ppo, .grpo] {
+            var c = PPOConfig()
+            c.algorithm = algorithm
+            c.groupSize = algorithm == .ppo ? 1 : 4
+            c.numEnvs = 8
+            c.numSteps = 32
+            c.totalTimesteps = 10 * 256
+            c.hidden = [16, 16]
+            var trainer = Trainer(config: c) { _ in Corridor() }
+            var last = UpdateMetrics()
+            while !trainer.isFinished { last = try trainer.update() }
+            let planned = c.flopsPerEnvStep(observationSize: 4, actionCount: 3)
+            let counted = last.flops / Double(last.envSteps)
+            XCTAssertEqual(counted, planned, accuracy: 0.05 * planned, "\(algorithm)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import RL
+
+/// Multiplication with tally-mark thinking as rltrain runs it: the
+/// environment's settings plus the supervised warm start and the held-out
+/// accuracy column (`config.json` key `multiplication`), the flags that set
+/// them, the defaults and validation. Training hooks, evaluation and figures
+/// are in the `MultiplicationSettings+…` files beside this one.
+public struct MultiplicationSettings: EnvironmentSettings {
+    public typealias Env = MultiplicationEnvironment
+
+    public var environment = MultiplicationConfig()
+    /// Worked examples for the supervised warm start (0: pure RL).
+    public var demos = 4000
+    public var bcSteps = 500
+    public var bcLearningRate = 1e-2
+    /// Held-out problems for the `accuracy` column: greedy, the longest
+    /// trained length, the whole multiplier range, the largest trained cap.
+    public var evalProblems = 500
+    /// Evaluate every this many updates (and after the last).
+    public var evalEvery = 1
+
+    public init() {}
+
+    public static let name = "multiplication"
+    public static let summary = "a multi-digit number times a digit, carries kept as tally marks under a think budget"
+
+    static func rangeOption(
+        _ name: String, _ keyPath: WritableKeyPath<MultiplicationConfig, ClosedRange<Int>>, valueName: String, help: String,
+        parse: @escaping (String) throws -> ClosedRange<Int>
+    ) -> CommandLineOption<Self> {
+        CommandLineOption(name, valueName: valueName, help: help) { (text: String?, settings: inout Self) throws(OptionError) in
+            do {
+                settings.environment[keyPath: keyPath] = try parse(text ?? "")
+            } catch {
+                throw OptionError("--\(name): \(error)")
+            }
+        }
+    }
+
+    public static var options: [CommandLineOption<Self>] {
+        [
+            rangeOption("digits", \.digits, valueName: "D or A-B", help: "Digits of the multiplicand, or a range drawn per episode (default 1-3).",
+                        parse: MultiplicationConfig.parseDigits),
+            rangeOption("multiplier", \.multiplier, valueName: "M or A-B", help: "The multiplier (the difficulty), or a range drawn per episode, within 1-9 (default 1-9).",
+                        parse: MultiplicationConfig.parseMultiplier),
+            rangeOption("think-budget", \.thinkBudget, valueName: "B or A-B", help: "Tally marks allowed per column, or a range of caps drawn per episode, within 0-64 (default 0-16).",
+                        parse: MultiplicationConfig.parseThinkBudget),
+            .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
+            .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per tally mark (default 0)."),
+            .integer("demos", \.demos, help: "Worked examples for the supervised warm start; 0 for pure RL (default 4000)."),
+            .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default 500)."),
+            .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default 1e-2)."),
+            .integer("eval-problems", \.evalProblems, help: "Held-out problems for the accuracy column (default 500)."),
+            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 1)."),
+        ]
+    }
+
+    /// One environment per worker, γ = 1 (a discount would charge every
+    /// tally mark), CleanRL's learning rate and entropy, and 200k env steps
+    /// of RL after the warm start (docs/thinking.md: the recipe study).
+    public static func adjustDefaults(_ ppo: inout PPOConfig, envsPerWorker: inout Int) {
+        ppo.numEnvs = 1
+        envsPerWorker = 1
+        ppo.totalTimesteps = 200_000
+        ppo.gamma = 1
+        ppo.learningRate = 2.5e-4
+        ppo.entCoef = 0.01
+    }
+
+    public func validate() throws(ConfigError) {
+        do {
+            try environment.validate()
+        } catch {
+            throw ConfigError("\(error)")
+        }
+        if demos < 0 { throw ConfigError("--demos must be 0 or more, got \(demos)") }
+        if demos > 1_000_000 { throw ConfigError("--demos must be at most 1000000, got \(demos)") }
+        if bcSteps < 0 { throw ConfigError("--bc-steps must be 0 or more, got \(bcSteps)") }
+        if !bcLearningRate.isFinite || bcLearningRate <= 0 {
+            throw ConfigError("--bc-learning-rate must be a positive finite number, got \(bcLearningRate)")
+        }
+        if evalProblems <= 0 { throw ConfigError("--eval-problems must be a positive integer, got \(evalProblems)") }
+        if evalEvery <= 0 { throw ConfigError("--eval-every must be a positive integer, got \(evalEvery)") }
+    }
+
+    public var label: String {
+        let e = environment
+        return "multiplication \(MultiplicationConfig.describe(e.digits)) digits × \(MultiplicationConfig.describe(e.multiplier)), "
+            + "think budget \(MultiplicationConfig.describe(e.thinkBudget)) marks per column"
+    }
+
+    public func makeEnvironment() throws -> MultiplicationEnvironment {
+        MultiplicationEnvironment(config: environment)
+    }
+
+    /// The longest trained length and the largest trained cap: where the
+    /// `accuracy` column is measured.
+    var evalDigits: Int { environment.digits.upperBound }
+    var trainedCap: Int { environment.thinkBudget.upperBound }
+}
