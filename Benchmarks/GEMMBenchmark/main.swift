@@ -34,6 +34,14 @@ let shapes = [
     Shape(name: "256x192*192x64", m: 256, k: 192, n: 64, transposeA: false),
     Shape(name: "256x64*64x4", m: 256, k: 64, n: 4, transposeA: false),
     Shape(name: "1024x1024*1024x1024", m: 1024, k: 1024, n: 1024, transposeA: false),
+    // The standard gridworld config's minibatch of 256 through the 64×64
+    // layer and the heads, once the first layer goes the sparse way.
+    Shape(name: "256x64*64x64", m: 256, k: 64, n: 64, transposeA: false),
+    Shape(name: "64x256*256x64 (A^T)", m: 64, k: 256, n: 64, transposeA: true),
+    Shape(name: "256x64*64x64 (B^T)", m: 256, k: 64, n: 64, transposeA: false, transposeB: true),
+    Shape(name: "64x256*256x4 (A^T)", m: 64, k: 256, n: 4, transposeA: true),
+    Shape(name: "256x4*4x64 (B^T)", m: 256, k: 4, n: 64, transposeA: false, transposeB: true),
+    Shape(name: "8x64*64x64", m: 8, k: 64, n: 64, transposeA: false),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -135,7 +135,7 @@ public struct FailedOnAnotherRank: Error, CustomStringConvertible {
 }
 
 /// What a checkpoint's payload holds (JSON inside the checksummed container).
-struct CheckpointPayload<E: Environment>: Codable {
+struct CheckpointPayload<E: Environment>: Codable, Sendable {
     var config: RunConfig
     var state: Trainer<E>.State
     var wallSeconds: Double
@@ -195,6 +195,8 @@ struct TrainingLoop<S: EnvironmentSettings> {
     var wallSecondsBefore = 0.0
     var progressRows = 0
     let resuming: Bool
+    /// The checkpoint being written, if any (`saveCheckpoint`).
+    var pendingCheckpoint: BackgroundWrite?
 
     init(settings: S, config: RunConfig, directory: RunDirectory, resuming: Bool, options: TrainingRun.Options) throws {
         self.settings = settings
@@ -282,6 +284,8 @@ struct TrainingLoop<S: EnvironmentSettings> {
             wallSecondsBefore = wallSeconds
         }
         defer {
+            // Leaving by an error: the last checkpoint is still completed.
+            try? finishCheckpoint()
             csv?.close()
             events?.close()
         }
@@ -325,6 +329,8 @@ struct TrainingLoop<S: EnvironmentSettings> {
                 try events?.sync()
                 // progress.csv holds row 0 and one row per update.
                 try saveCheckpoint(rows: metrics.update + 1, wallSeconds: wallSeconds)
+                // The run's last checkpoint is on disk before it reports.
+                if isLast || interrupted { try finishCheckpoint() }
             }
             if interrupted && !isLast {
                 console.finishStatus()
@@ -341,12 +347,23 @@ struct TrainingLoop<S: EnvironmentSettings> {
     }
 
     /// Every rank gathers the state (the environments are spread over the
-    /// ranks); rank 0 writes it.
-    func saveCheckpoint(rows: Int, wallSeconds: Double) throws {
+    /// ranks); rank 0 writes it on another thread (`BackgroundWrite`) while
+    /// training goes on, once the previous checkpoint is written. The state
+    /// is a snapshot (values), so the write sees the update it was taken at.
+    mutating func saveCheckpoint(rows: Int, wallSeconds: Double) throws {
+        try finishCheckpoint()
         let state = trainer.state
         guard options.isRoot else { return }
-        try CheckpointPayload<S.Env>(config: config, state: state, wallSeconds: wallSeconds, progressRows: rows)
-            .write(to: directory)
+        let payload = CheckpointPayload<S.Env>(config: config, state: state, wallSeconds: wallSeconds, progressRows: rows)
+        let directory = self.directory
+        pendingCheckpoint = BackgroundWrite { try payload.write(to: directory) }
+    }
+
+    /// Waits for the checkpoint being written; rethrows its error.
+    mutating func finishCheckpoint() throws {
+        guard let pending = pendingCheckpoint else { return }
+        pendingCheckpoint = nil
+        try pending.wait()
     }
 
     /// `curves.svg`: return and success rate, then the environment's panels.

@@ -100,37 +100,18 @@ public struct Adam: Sendable, Codable, Equatable {
         }
     }
 
-    /// The element-wise update, eight lanes at a time (the scalar loop did
-    /// not vectorise and profiled at 15% of a 13×13 map's run); each element
-    /// gets exactly the operations of the scalar tail, so results do not
-    /// depend on where the SIMD part ends.
+    /// The element-wise update (`Tensor.adamStep`: a C kernel or Swift SIMD,
+    /// the same bits either way).
     @inline(__always)
     static func step(
         _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
         _ w: UnsafeMutablePointer<Float>, count: Int,
-        b1: Float, b2: Float, eps: Float, stepSize: Float, rootBiasCorrection2: Float
+        b1: Float, b2: Float, eps: Float, stepSize: Float, rootBiasCorrection2: Float,
+        kernel: BLAS.Kernel = Tensor.vectorKernel
     ) {
-        typealias Lanes = SIMD8<Float>
-        var i = 0
-        while i + 8 <= count {
-            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: Lanes.self)
-            var mi = UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self)
-            var vi = UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self)
-            var wi = UnsafeRawPointer(w + i).loadUnaligned(as: Lanes.self)
-            mi = b1 * mi + (1 - b1) * gi
-            vi = b2 * vi + (1 - b2) * gi * gi
-            wi -= stepSize * mi / (vi.squareRoot() / rootBiasCorrection2 + eps)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
-            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: Lanes.self)
-            i += 8
-        }
-        while i < count {
-            m[i] = b1 * m[i] + (1 - b1) * g[i]
-            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-            w[i] -= stepSize * m[i] / (v[i].squareRoot() / rootBiasCorrection2 + eps)
-            i += 1
-        }
+        Tensor.adamStep(
+            m, v, g, w, count: count, b1: b1, b2: b2, eps: eps, stepSize: stepSize,
+            rootBiasCorrection2: rootBiasCorrection2, kernel: kernel)
     }
 
     /// Floating-point operations of one update over `parameterCount` scalars.

@@ -31,16 +31,39 @@ public struct Linear: Sendable, Codable, Equatable {
     public var inputSize: Int { weight.value.shape[0] }
     public var outputSize: Int { weight.value.shape[1] }
 
-    /// y ← x·W + b for a batch x of shape [batch, inputs].
-    public func forward(_ x: Tensor, into y: inout Tensor) {
+    /// y ← f(x·W + b) for a batch x of shape [batch, inputs], with f the
+    /// activation when one is given (tanh fused with the bias in one pass).
+    public func forward(_ x: Tensor, into y: inout Tensor, activation: Activation? = nil) {
         Tensor.matmul(x, weight.value, into: &y)
-        y.addRowVector(bias.value)
+        if activation == .tanh {
+            y.addRowVectorAndApplyTanh(bias.value)
+        } else {
+            y.addRowVector(bias.value)
+            activation?.forward(&y)
+        }
+    }
+
+    /// The same for a sparse batch: a sum of rows of W per row of x.
+    public func forward(_ x: SparseRows, into y: inout Tensor, activation: Activation? = nil) {
+        x.multiply(by: weight.value, adding: bias.value, into: &y)
+        activation?.forward(&y)
     }
 
     /// Given dL/dy, accumulates dL/dW = xᵀ·dy and dL/db = Σ_rows dy, and
     /// writes dL/dx = dy·Wᵀ into `inputGradient` when one is asked for.
     public mutating func backward(_ x: Tensor, outputGradient dy: Tensor, inputGradient dx: inout Tensor?) {
         Tensor.matmul(x, dy, transposeA: true, into: &weight.gradient, beta: 1)
+        finishBackward(outputGradient: dy, inputGradient: &dx)
+    }
+
+    /// The same for a sparse batch: dL/dW is a scatter-add of dy's rows.
+    public mutating func backward(_ x: SparseRows, outputGradient dy: Tensor, inputGradient dx: inout Tensor?) {
+        x.accumulateTransposedProduct(dy, into: &weight.gradient)
+        finishBackward(outputGradient: dy, inputGradient: &dx)
+    }
+
+    /// dL/db and dL/dx, which do not depend on x.
+    private mutating func finishBackward(outputGradient dy: Tensor, inputGradient dx: inout Tensor?) {
         dy.sumRows(accumulatingInto: &bias.gradient)
         if var gradient = dx {
             dx = nil  // keep the buffer uniquely referenced while it is written

@@ -67,17 +67,51 @@ public struct MLP: Sendable, Codable, Equatable {
         }
     }
 
+    /// A batch of inputs: dense, or sparse (one-hot and binary features),
+    /// which the first layer then multiplies as a sum of rows of its weights.
+    /// The two give the same function; the sums are taken in another order.
+    public enum Input: Sendable {
+        case dense(Tensor)
+        case sparse(SparseRows)
+
+        public var rows: Int {
+            switch self {
+            case .dense(let x): x.rank == 2 ? x.shape[0] : 0
+            case .sparse(let x): x.rows
+            }
+        }
+
+        public var columns: Int {
+            switch self {
+            case .dense(let x): x.rank == 2 ? x.shape[1] : -1
+            case .sparse(let x): x.columns
+            }
+        }
+    }
+
     /// Runs a batch x of shape [batch, inputs]; returns [batch, outputs].
     @discardableResult
     public func forward(_ x: Tensor, workspace: inout Workspace) -> Tensor {
-        precondition(x.rank == 2 && x.shape[1] == inputSize, "MLP input \(x.shape) does not match input size \(inputSize)")
+        precondition(x.rank == 2, "MLP input \(x.shape) is not a batch of rows")
+        return forward(.dense(x), workspace: &workspace)
+    }
+
+    /// Runs a batch, dense or sparse; returns [batch, outputs].
+    @discardableResult
+    public func forward(_ x: Input, workspace: inout Workspace) -> Tensor {
+        precondition(x.columns == inputSize, "MLP input of \(x.columns) columns does not match input size \(inputSize)")
         if workspace.outputs.count != layers.count {
             workspace.outputs = Array(repeating: Tensor(zeros: [0]), count: layers.count)
         }
         for i in layers.indices {
-            layers[i].forward(i == 0 ? x : workspace.outputs[i - 1], into: &workspace.outputs[i])
-            if i < layers.count - 1 {
-                activation.forward(&workspace.outputs[i])
+            let hidden = i < layers.count - 1 ? activation : nil
+            if i > 0 {
+                layers[i].forward(workspace.outputs[i - 1], into: &workspace.outputs[i], activation: hidden)
+                continue
+            }
+            switch x {
+            case .dense(let x): layers[0].forward(x, into: &workspace.outputs[0], activation: hidden)
+            case .sparse(let x): layers[0].forward(x, into: &workspace.outputs[0], activation: hidden)
             }
         }
         return workspace.outputs[layers.count - 1]
@@ -90,6 +124,14 @@ public struct MLP: Sendable, Codable, Equatable {
     @discardableResult
     public mutating func backward(
         _ x: Tensor, outputGradient: Tensor, workspace: inout Workspace, inputGradient: Bool = false
+    ) -> Tensor? {
+        backward(.dense(x), outputGradient: outputGradient, workspace: &workspace, inputGradient: inputGradient)
+    }
+
+    /// The same for a dense or sparse batch.
+    @discardableResult
+    public mutating func backward(
+        _ x: Input, outputGradient: Tensor, workspace: inout Workspace, inputGradient: Bool = false
     ) -> Tensor? {
         precondition(workspace.outputs.count == layers.count, "MLP.backward before forward")
         precondition(outputGradient.shape == workspace.outputs[layers.count - 1].shape,
@@ -111,9 +153,17 @@ public struct MLP: Sendable, Codable, Equatable {
             } else if inputGradient {
                 inputGradientOfLayer = Tensor(zeros: [0])
             }
-            layers[i].backward(
-                i == 0 ? x : workspace.outputs[i - 1],
-                outputGradient: workspace.gradients[i], inputGradient: &inputGradientOfLayer)
+            if i > 0 {
+                layers[i].backward(
+                    workspace.outputs[i - 1], outputGradient: workspace.gradients[i], inputGradient: &inputGradientOfLayer)
+            } else {
+                switch x {
+                case .dense(let x):
+                    layers[0].backward(x, outputGradient: workspace.gradients[0], inputGradient: &inputGradientOfLayer)
+                case .sparse(let x):
+                    layers[0].backward(x, outputGradient: workspace.gradients[0], inputGradient: &inputGradientOfLayer)
+                }
+            }
             if i > 0, var g = inputGradientOfLayer {
                 inputGradientOfLayer = nil  // keep the buffer unique while the derivative is applied
                 activation.backward(&g, output: workspace.outputs[i - 1])

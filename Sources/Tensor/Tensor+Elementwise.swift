@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 
 /// Element-wise kernels and reductions. Each works in place or into a
@@ -21,12 +22,17 @@ extension Tensor {
     }
 
     /// Adds a row vector to every row of a matrix (bias broadcast).
-    public mutating func addRowVector(_ v: Tensor) {
+    public mutating func addRowVector(_ v: Tensor, kernel: BLAS.Kernel = Tensor.vectorKernel) {
         precondition(rank == 2 && v.count == shape[1], "addRowVector: \(v.shape) does not broadcast over rows of \(shape)")
-        let n = shape[1]
+        let (rows, n) = (shape[0], shape[1])
         scalars.withUnsafeMutableBufferPointer { y in
             v.scalars.withUnsafeBufferPointer { v in
-                for r in 0..<shape[0] {
+                guard let yBase = y.baseAddress, let vBase = v.baseAddress else { return }
+                if kernel.hasVectorKernels {
+                    ctk_add_row_vector(kernel.cKernel, yBase, vBase, rows, n)
+                    return
+                }
+                for r in 0..<rows {
                     let row = r * n
                     for j in 0..<n { y[row + j] += v[j] }
                 }
@@ -34,13 +40,38 @@ extension Tensor {
         }
     }
 
-    /// Column sums of a matrix, accumulated into `into` (bias gradients).
-    public func sumRows(accumulatingInto out: inout Tensor) {
+    /// y ← tanh(y + v) for a row vector v added to every row: the bias and
+    /// the activation of a layer in one pass, with `addRowVector`'s and
+    /// `applyTanh`'s operations (the same bits as the two passes).
+    public mutating func addRowVectorAndApplyTanh(_ v: Tensor, kernel: BLAS.Kernel = Tensor.vectorKernel) {
+        precondition(rank == 2 && v.count == shape[1], "addRowVectorAndApplyTanh: \(v.shape) does not broadcast over rows of \(shape)")
+        guard kernel.hasVectorKernels else {
+            addRowVector(v, kernel: kernel)
+            applyTanh(kernel: kernel)
+            return
+        }
+        let (rows, n) = (shape[0], shape[1])
+        scalars.withUnsafeMutableBufferPointer { y in
+            v.scalars.withUnsafeBufferPointer { v in
+                guard let yBase = y.baseAddress, let vBase = v.baseAddress else { return }
+                ctk_bias_tanh(kernel.cKernel, yBase, vBase, rows, n)
+            }
+        }
+    }
+
+    /// Column sums of a matrix, accumulated into `into` (bias gradients):
+    /// rows are added in order.
+    public func sumRows(accumulatingInto out: inout Tensor, kernel: BLAS.Kernel = Tensor.vectorKernel) {
         precondition(rank == 2 && out.count == shape[1], "sumRows: \(shape) does not reduce into \(out.shape)")
-        let n = shape[1]
+        let (rows, n) = (shape[0], shape[1])
         scalars.withUnsafeBufferPointer { x in
             out.scalars.withUnsafeMutableBufferPointer { o in
-                for r in 0..<shape[0] {
+                guard let xBase = x.baseAddress, let oBase = o.baseAddress else { return }
+                if kernel.hasVectorKernels {
+                    ctk_sum_rows(kernel.cKernel, xBase, rows, n, oBase)
+                    return
+                }
+                for r in 0..<rows {
                     let row = r * n
                     for j in 0..<n { o[j] += x[row + j] }
                 }
@@ -51,8 +82,13 @@ extension Tensor {
     /// tanh by a rational approximation (Eigen's `generic_fast_tanh_float`,
     /// error within a few ulp): glibc's `tanhf` goes through `expm1f`, which
     /// profiled as 40% of a PPO update. Branch-free, so the loop vectorises.
-    public mutating func applyTanh() {
+    public mutating func applyTanh(kernel: BLAS.Kernel = Tensor.vectorKernel) {
         scalars.withUnsafeMutableBufferPointer { y in
+            guard let base = y.baseAddress else { return }
+            if kernel.hasVectorKernels {
+                ctk_bias_tanh(kernel.cKernel, base, nil, 1, y.count)
+                return
+            }
             for i in y.indices { y[i] = Tensor.fastTanh(y[i]) }
         }
     }
@@ -90,10 +126,15 @@ extension Tensor {
     }
 
     /// gradient ← gradient ⊙ (1 − y²), where `output` holds y = tanh(x).
-    public mutating func multiplyByTanhDerivative(output y: Tensor) {
+    public mutating func multiplyByTanhDerivative(output y: Tensor, kernel: BLAS.Kernel = Tensor.vectorKernel) {
         precondition(shape == y.shape, "tanh backward: shapes \(shape) and \(y.shape) differ")
         scalars.withUnsafeMutableBufferPointer { g in
             y.scalars.withUnsafeBufferPointer { y in
+                guard let gBase = g.baseAddress, let yBase = y.baseAddress else { return }
+                if kernel.hasVectorKernels {
+                    ctk_tanh_backward(kernel.cKernel, gBase, yBase, g.count)
+                    return
+                }
                 for i in g.indices { g[i] *= 1 - y[i] * y[i] }
             }
         }

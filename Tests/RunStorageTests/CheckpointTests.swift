@@ -14,6 +14,21 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(CRC32.finalize(state), 0xCBF4_3926)
     }
 
+    /// The eight-bytes-at-a-time path (contiguous bytes) against the
+    /// byte-at-a-time one (a sequence without contiguous storage), over
+    /// lengths and starting offsets around the 8-byte steps.
+    func testCRC32SlicedEqualsBytewise() {
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 11) }
+        for start in 0..<9 {
+            for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200, 291 - start] {
+                let slice = bytes[start..<(start + length)]
+                let bytewise = CRC32.checksum(slice.lazy.map { $0 })
+                XCTAssertEqual(CRC32.checksum(Data(slice)), bytewise, "start \(start), length \(length)")
+                XCTAssertEqual(CRC32.checksum(Array(slice)), bytewise, "start \(start), length \(length)")
+            }
+        }
+    }
+
     func testRoundTrip() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("ckpt.bin")

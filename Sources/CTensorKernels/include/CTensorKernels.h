@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,6 +46,42 @@ void ctk_sgemm(
     int kernel, bool transpose_a, bool transpose_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
     float alpha, const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
     float beta, float *c, ptrdiff_t ldc, float *scratch);
+
+// Element-wise and sparse kernels (vector_template.h): `kernel` names the
+// instruction set, CTK_SGEMM_AVX2 or CTK_SGEMM_AVX512, one the CPU supports.
+// Each does exactly the rounded operations of its portable Swift twin, in
+// the same order (no FMA), so every instruction set gives the same bits.
+
+/// Whether the element-wise kernels for `kernel` were compiled in and run here.
+bool ctk_vector_available(int kernel);
+
+/// y[r, j] ← tanh(y[r, j] + b[j]) by Tensor.fastTanh's approximation; b may be NULL.
+void ctk_bias_tanh(int kernel, float *y, const float *b, ptrdiff_t rows, ptrdiff_t columns);
+/// y[r, j] ← y[r, j] + b[j].
+void ctk_add_row_vector(int kernel, float *y, const float *b, ptrdiff_t rows, ptrdiff_t columns);
+/// out[j] ← out[j] + Σ_r x[r, j], rows in order.
+void ctk_sum_rows(int kernel, const float *x, ptrdiff_t rows, ptrdiff_t columns, float *out);
+/// g[i] ← g[i]·(1 − y[i]²).
+void ctk_tanh_backward(int kernel, float *g, const float *y, ptrdiff_t count);
+/// One Adam step over `count` parameters (see Adam.step).
+void ctk_adam(
+    int kernel, float *m, float *v, const float *g, float *w, ptrdiff_t count, float b1, float one_minus_b1,
+    float b2, float one_minus_b2, float eps, float step_size, float root_bias_correction2);
+/// Writes the positions where x differs from `reference` (NULL: from zero;
+/// NaN always differs) in ascending order into `columns`, and x there into
+/// `values` (room for `count` each); returns how many.
+ptrdiff_t ctk_differences(
+    int kernel, const float *x, const float *reference, ptrdiff_t count, int32_t *columns, float *values);
+/// y[r, 0..<n] ← base + Σ values[e]·w[columns[e], 0..<n] over e in
+/// starts[r] ..< starts[r + 1], in order; base (n floats) may be NULL for zero.
+void ctk_sparse_matmul(
+    int kernel, ptrdiff_t rows, ptrdiff_t n, const int32_t *starts, const int32_t *columns, const float *values,
+    const float *base, const float *w, ptrdiff_t ldw, float *y, ptrdiff_t ldy);
+/// dw[columns[e], 0..<n] += values[e]·dy[r, 0..<n] for every entry e of every
+/// row r, rows in order.
+void ctk_sparse_scatter(
+    int kernel, ptrdiff_t rows, ptrdiff_t n, const int32_t *starts, const int32_t *columns, const float *values,
+    const float *dy, ptrdiff_t lddy, float *dw, ptrdiff_t lddw);
 
 /// The OpenBLAS core type (an OPENBLAS_CORETYPE value) whose kernels this
 /// CPU can run, best first: "Cooperlake", "SkylakeX", "Haswell",

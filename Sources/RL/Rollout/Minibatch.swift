@@ -1,4 +1,5 @@
 import Tensor
+import NN
 
 /// One minibatch gathered from the rollout buffer into contiguous arrays,
 /// reused from step to step.
@@ -6,7 +7,13 @@ struct Minibatch: Sendable {
     private(set) var size: Int
     let observationSize: Int
     let actionCount: Int
-    var observations: Tensor
+    /// The samples' observations, as the networks take them: sparse rows
+    /// when the rollout's observations were sparse (`RolloutBuffer.sparseObservations`),
+    /// else a dense [size, observationSize] tensor.
+    var observations: MLP.Input { isSparse ? .sparse(sparseObservations) : .dense(denseObservations) }
+    private(set) var isSparse = false
+    private var denseObservations: Tensor
+    private var sparseObservations: SparseRows
     var masks: [Bool]
     var actions: [Int32]
     var logProbabilities: [Float]
@@ -25,7 +32,8 @@ struct Minibatch: Sendable {
         self.size = size
         self.observationSize = observationSize
         self.actionCount = actionCount
-        observations = Tensor(zeros: [size, observationSize])
+        denseObservations = Tensor(zeros: [size, observationSize])
+        sparseObservations = SparseRows(columns: observationSize)
         masks = [Bool](repeating: false, count: size * actionCount)
         actions = [Int32](repeating: 0, count: size)
         logProbabilities = [Float](repeating: 0, count: size)
@@ -45,22 +53,19 @@ struct Minibatch: Sendable {
             weights = [Float](repeating: 0, count: size)
             referenceLogProbabilities = [Float](repeating: 0, count: size)
         }
-        let obsSize = buffer.observationSize
         let actionCount = buffer.actionCount
-        observations.scalars.withUnsafeMutableBufferPointer { obs in
-            masks.withUnsafeMutableBufferPointer { masks in
-                for (row, sample) in indices.enumerated() {
-                    (obs.baseAddress! + row * obsSize).update(from: buffer.observations + sample * obsSize, count: obsSize)
-                    (masks.baseAddress! + row * actionCount).update(from: buffer.masks + sample * actionCount, count: actionCount)
-                    actions[row] = buffer.actions[sample]
-                    logProbabilities[row] = buffer.logProbabilities[sample]
-                    advantages[row] = buffer.advantages[sample]
-                    returns[row] = buffer.returns[sample]
-                    values[row] = buffer.values[sample]
-                    if groupFields {
-                        weights[row] = buffer.weights[sample]
-                        referenceLogProbabilities[row] = buffer.referenceLogProbabilities[sample]
-                    }
+        gatherObservations(indices, from: buffer)
+        masks.withUnsafeMutableBufferPointer { masks in
+            for (row, sample) in indices.enumerated() {
+                (masks.baseAddress! + row * actionCount).update(from: buffer.masks + sample * actionCount, count: actionCount)
+                actions[row] = buffer.actions[sample]
+                logProbabilities[row] = buffer.logProbabilities[sample]
+                advantages[row] = buffer.advantages[sample]
+                returns[row] = buffer.returns[sample]
+                values[row] = buffer.values[sample]
+                if groupFields {
+                    weights[row] = buffer.weights[sample]
+                    referenceLogProbabilities[row] = buffer.referenceLogProbabilities[sample]
                 }
             }
         }
@@ -72,6 +77,24 @@ struct Minibatch: Sendable {
             for a in advantages { variance += (Double(a) - mean) * (Double(a) - mean) }
             let std = size > 1 ? (variance / Double(size - 1)).squareRoot() : 0
             for i in advantages.indices { advantages[i] = Float((Double(advantages[i]) - mean) / (std + 1e-8)) }
+        }
+    }
+
+    /// The samples' observations: their entries from the rollout's sparse
+    /// index (sharing its shared entries), or their dense rows.
+    private mutating func gatherObservations(_ indices: ArraySlice<Int>, from buffer: RolloutBuffer) {
+        if let index = buffer.sparseObservations {
+            isSparse = true
+            sparseObservations.adoptShared(of: index)
+            sparseObservations.appendRows(indices, of: index)
+            return
+        }
+        isSparse = false
+        let obsSize = buffer.observationSize
+        denseObservations.scalars.withUnsafeMutableBufferPointer { obs in
+            for (row, sample) in indices.enumerated() {
+                (obs.baseAddress! + row * obsSize).update(from: buffer.observations + sample * obsSize, count: obsSize)
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Tensor
+
 /// One rollout's samples. PPO's rollouts hold numEnvs × numSteps of them,
 /// stored env-major (sample = env · numSteps + step) so that each worker
 /// fills one contiguous block and each environment's trajectory is
@@ -41,6 +43,12 @@ final class RolloutBuffer: @unchecked Sendable {
     /// Group rollouts: every episode, in sample order.
     var episodes: [EpisodeSpan] = []
 
+    /// This rollout's observations as sparse rows, when they are sparse
+    /// enough for the networks' sparse path (`indexObservations`); nil when
+    /// they are not, or not indexed since they were written.
+    private(set) var sparseObservations: SparseRows?
+    private var sparseScratch: SparseRows
+
     init(numEnvs: Int, numSteps: Int, observationSize: Int, actionCount: Int) {
         self.numEnvs = numEnvs
         self.numSteps = numSteps
@@ -61,6 +69,7 @@ final class RolloutBuffer: @unchecked Sendable {
         advantages = .allocate(capacity: 0)
         returns = .allocate(capacity: 0)
         weights = .allocate(capacity: 0)
+        sparseScratch = SparseRows(columns: observationSize)
         resize(count: numEnvs * numSteps)
     }
 
@@ -69,6 +78,8 @@ final class RolloutBuffer: @unchecked Sendable {
     /// Makes room for `count` samples (their content is undefined until
     /// written). Only between rollouts: no worker may hold a pointer.
     func resize(count newCount: Int) {
+        sparseObservations.map { sparseScratch = $0 }
+        sparseObservations = nil
         if newCount > capacity {
             deallocate()
             let n = max(newCount, capacity + capacity / 2)
@@ -113,6 +124,21 @@ final class RolloutBuffer: @unchecked Sendable {
 
     @inline(__always)
     func index(env: Int, step: Int) -> Int { env * numSteps + step }
+
+    /// Indexes the rollout's observations once all of them are written:
+    /// every sample's nonzero entries, those that every sample shares (a
+    /// map's walls) held once, so that minibatches gather a few entries per
+    /// sample instead of whole rows. Leaves `sparseObservations` nil when the
+    /// observations are too dense for the sparse path to pay.
+    func indexObservations() {
+        var index = sparseObservations ?? sparseScratch
+        sparseObservations = nil  // keep the storage uniquely referenced
+        if index.assign(dense: observations, rows: count, maximumDensity: SparseRows.densityLimit) {
+            sparseObservations = index
+        } else {
+            sparseScratch = index
+        }
+    }
 
     /// One sample's observation or mask row, as a buffer with its count.
     @inline(__always)

@@ -68,8 +68,9 @@ extension RolloutWorker {
                     }
                 }
             }
-            let logits = actor.forward(observations, workspace: &actorWorkspace)
-            let referenceLogits = reference?.forward(observations, workspace: &referenceWorkspace)
+            let input = inferenceInput(rows: active.count)
+            let logits = actor.forward(input, workspace: &actorWorkspace)
+            let referenceLogits = reference?.forward(input, workspace: &referenceWorkspace)
             actorRows += active.count
             if reference != nil { referenceRows += active.count }
 

@@ -19,14 +19,14 @@ public struct Learner: Sendable, Codable {
     enum CodingKeys: String, CodingKey { case network, optimizer }
 
     /// Clears the gradients and runs a minibatch forward.
-    mutating func forward(_ input: Tensor) -> Tensor {
+    mutating func forward(_ input: MLP.Input) -> Tensor {
         network.zeroGradients()
         return network.forward(input, workspace: &workspace)
     }
 
     /// Backpropagates `outputGradient` through the last `forward` of `input`,
     /// leaving the minibatch's gradient in the network.
-    mutating func backward(_ input: Tensor) {
+    mutating func backward(_ input: MLP.Input) {
         network.backward(input, outputGradient: outputGradient, workspace: &workspace)
     }
 
