@@ -181,7 +181,7 @@ final class CLISchedulerTests: RLTrainProcessTestCase {
         // summary.csv, the sweep's one evaluation per run in sweep-eval.csv
         // (gridworld has no end-of-training evaluation).
         let wallClock: [(String, Set<String>, Int)] = [
-            ("sweep.csv", ProgressColumns.wallClock, 22), ("summary.csv", ["wall_seconds_mean", "wall_seconds_to_threshold_mean", "wall_seconds_to_threshold_std"], 2), ("sweep-eval.csv", [], 4),
+            ("sweep.csv", ProgressColumns.wallClock.intersection(ProgressColumns.common), 22), ("summary.csv", ["wall_seconds_mean", "wall_seconds_to_threshold_mean", "wall_seconds_to_threshold_std"], 2), ("sweep-eval.csv", [], 4),
         ]
         for (name, wall, rows) in wallClock {
             let merged = try CSVTable(path: dir.file("merged/\(name)")), unsharded = try CSVTable(path: dir.file("reference/\(name)"))
