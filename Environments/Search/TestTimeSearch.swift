@@ -89,6 +89,12 @@ public enum TestTimeSearch {
     ) throws -> SearchOutcome<Env> {
         try options.validate()
         let verifier = options.select == .verifier ? try VerifierRecord.trained(in: directory) : nil
+        // A verifier.bin copied from a run of another environment would read
+        // steps of another width: refused here, before any step is written.
+        if let verifier, let first = starts.first,
+           verifier.observationSize != first.observationSize || verifier.actionCount != first.actionCount {
+            throw ConfigError("\(VerifierRecord.path(directory)) reads \(verifier.observationSize) observation floats and \(verifier.actionCount) actions, this run's environment has \(first.observationSize) and \(first.actionCount)")
+        }
         return try run(starts, options, actor: actor, verifier: verifier, policyRNG: policyRNG, answer: answer)
     }
 

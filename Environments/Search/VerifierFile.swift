@@ -100,6 +100,7 @@ public struct VerifierRecord: Codable, Sendable, Equatable {
         do {
             let record = try decoder.decode(VerifierRecord.self, from: payload)
             guard record.state.optimizer.fits(record.state.verifier.network), record.state.step >= 0,
+                  record.state.verifier.observationSize > 0, record.state.verifier.actionCount > 0,
                   record.state.verifier.network.sizes.first == record.state.verifier.inputSize,
                   record.state.verifier.network.outputSize == 1 else {
                 throw ConfigError("its network and optimiser state do not fit together")

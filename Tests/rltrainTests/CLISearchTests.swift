@@ -84,5 +84,14 @@ final class CLISearchTests: RLTrainProcessTestCase {
         XCTAssertTrue(chosen.stdout.contains("best of 4 by the verifier"), chosen.stdout)
         let last = try String(contentsOfFile: evalCSV, encoding: .utf8).split(separator: "\n").map(String.init).last ?? ""
         XCTAssertTrue(last.contains(",verifier,"), last)
+
+        // The verifier of a multiplication run, copied into an addition run:
+        // its steps have another width, refused in one line before any is read.
+        let addition = try self.run(
+            ["--env", "arithmetic", "--demos", "40", "--bc-steps", "20", "--num-envs", "2", "--num-steps", "32",
+             "--total-timesteps", "128", "--eval-problems", "20", "--runs-dir", dir.path, "--run-name", "addition", "--quiet"], in: dir)
+        XCTAssertEqual(addition.status, 0, addition.stderr)
+        try FileManager.default.copyItem(atPath: run + "/verifier.bin", toPath: dir.file("addition/verifier.bin"))
+        try assertBadInput(["eval", dir.file("addition"), "--samples", "4", "--select", "verifier"], "this run's environment has", in: dir)
     }
 }
