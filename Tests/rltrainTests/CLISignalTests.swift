@@ -87,9 +87,10 @@ final class CLISignalTests: RLTrainProcessTestCase {
         // Two kill(2)s in the same instant merge in the kernel (standard signals
         // are not queued), so the gaps are a person's double Ctrl-C, not zero.
         for gap in [20_000, 200_000] as [UInt32] {
-            // Slow updates (32k samples, a second or more each), so that "at once" is visible.
+            // Slow updates (32k samples through 256-unit layers, seconds each,
+            // however fast the kernels get), so that "at once" is visible.
             let name = "twice-\(gap)"
-            let arguments = ["--env", "gridworld", "--layout", "fourrooms", "--num-envs", "8", "--num-steps", "4096",
+            let arguments = ["--env", "gridworld", "--layout", "fourrooms", "--num-envs", "8", "--num-steps", "4096", "--hidden", "256,256",
                              "--total-timesteps", "655360", "--runs-dir", dir.path, "--run-name", name, "--quiet"]
             let child = try Child(arguments, in: dir)
             let directory = RunDirectory(path: dir.file(name))

@@ -27,14 +27,18 @@ extension Trainer {
         minibatch.gather(local[...], from: buffer, normalize: false)
         minibatch.normalizer = Double(globalIndices.count)
         guard config.normAdv else { return }
-        // CleanRL's norm_adv over the whole minibatch: mean, then unbiased std.
-        var sums = [minibatch.advantages.reduce(0.0) { $0 + Double($1) }]
+        // CleanRL's norm_adv over the whole minibatch: mean, then unbiased
+        // std, from one allreduce of the sum and the sum of squares (in
+        // Double, where Σa² − n·mean² loses nothing that Float advantages hold).
+        var sums = [0.0, 0.0]
+        for a in minibatch.advantages {
+            sums[0] += Double(a)
+            sums[1] += Double(a) * Double(a)
+        }
         collective.sum(&sums)
         let n = Double(globalIndices.count)
         let mean = sums[0] / n
-        var squares = [minibatch.advantages.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }]
-        collective.sum(&squares)
-        let std = n > 1 ? (squares[0] / (n - 1)).squareRoot() : 0
+        let std = n > 1 ? (max(0, sums[1] - n * mean * mean) / (n - 1)).squareRoot() : 0
         for i in minibatch.advantages.indices {
             minibatch.advantages[i] = Float((Double(minibatch.advantages[i]) - mean) / (std + 1e-8))
         }
