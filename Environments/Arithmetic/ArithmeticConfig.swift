@@ -25,13 +25,9 @@ public struct ArithmeticConfig: Codable, Sendable, Equatable {
         case full
     }
 
-    /// How an episode is paid (always at its last step).
-    public enum Reward: String, Codable, Sendable, CaseIterable {
-        /// The fraction of the D+1 answer digits that are right.
-        case digits
-        /// 1 if every answer digit is right, else 0.
-        case outcome
-    }
+    /// How an episode is paid (always at its last step): the fraction of the
+    /// D+1 answer digits that are right, or 1 if all are.
+    public typealias Reward = AnswerReward
 
     /// Largest operand length the environment supports.
     public static let maxSupportedDigits = 32

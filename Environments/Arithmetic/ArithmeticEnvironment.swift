@@ -164,13 +164,7 @@ public struct ArithmeticEnvironment: Environment {
             written[cursor] = UInt8(action)
             cursor += 1
             guard isDone else { return StepOutcome(reward: 0) }
-            let correct = problem.correctDigits(written, below: cursor)
-            let columns = problem.digits + 1
-            let reward: Float
-            switch config.reward {
-            case .digits: reward = Float(correct) / Float(columns)
-            case .outcome: reward = correct == columns ? 1 : 0
-            }
+            let reward = config.reward.reward(correct: problem.correctDigits(written, below: cursor), of: problem.digits + 1)
             episodeReturn += Double(reward)
             return StepOutcome(reward: reward, terminated: true)
         }

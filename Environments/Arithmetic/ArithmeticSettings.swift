@@ -5,7 +5,7 @@ import RL
 /// column (`config.json` key `arithmetic`), the flags that set them, the
 /// defaults and validation. Training hooks, evaluation and figures are in
 /// the `ArithmeticSettings+…` files beside this one.
-public struct ArithmeticSettings: EnvironmentSettings {
+public struct ArithmeticSettings: EnvironmentSettings, WorkedExampleSettings {
     public typealias Env = ArithmeticEnvironment
 
     /// Caps drawn per episode from 1–2 (budget forcing): the policy learns to
@@ -74,14 +74,7 @@ public struct ArithmeticSettings: EnvironmentSettings {
         } catch {
             throw ConfigError("\(error)")
         }
-        if demos < 0 { throw ConfigError("--demos must be 0 or more, got \(demos)") }
-        if demos > 1_000_000 { throw ConfigError("--demos must be at most 1000000, got \(demos)") }
-        if bcSteps < 0 { throw ConfigError("--bc-steps must be 0 or more, got \(bcSteps)") }
-        if !bcLearningRate.isFinite || bcLearningRate <= 0 {
-            throw ConfigError("--bc-learning-rate must be a positive finite number, got \(bcLearningRate)")
-        }
-        if evalProblems <= 0 { throw ConfigError("--eval-problems must be a positive integer, got \(evalProblems)") }
-        if evalEvery <= 0 { throw ConfigError("--eval-every must be a positive integer, got \(evalEvery)") }
+        try validateWorkedExamples()
     }
 
     public var label: String {

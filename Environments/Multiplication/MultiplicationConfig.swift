@@ -15,13 +15,9 @@ public struct MultiplicationError: Error, Equatable, Sendable, CustomStringConve
 
 /// Settings of the multiplication environment (see README.md next to this file).
 public struct MultiplicationConfig: Codable, Sendable, Equatable {
-    /// How an episode is paid (always at its last step).
-    public enum Reward: String, Codable, Sendable, CaseIterable {
-        /// The fraction of the D+1 answer digits that are right.
-        case digits
-        /// 1 if every answer digit is right, else 0.
-        case outcome
-    }
+    /// How an episode is paid (always at its last step): the fraction of the
+    /// D+1 answer digits that are right, or 1 if all are.
+    public typealias Reward = AnswerReward
 
     /// Longest multiplicand the environment supports.
     public static let maxSupportedDigits = 32

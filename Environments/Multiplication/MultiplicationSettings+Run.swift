@@ -52,24 +52,9 @@ extension MultiplicationSettings {
         var rng = RNG(seed: run.seed).stream("demos")
         let set = MultiplicationDemonstrationSet(count: demos, config: environment, rng: &rng)
         let observations = Tensor(shape: [set.steps, set.observationSize], scalars: set.observations)
-        let csv = try CSVWriter(creating: run.directory.pretrain, columns: ["step", "loss", "demo_accuracy"])
-        defer { csv.close() }
-        var last = BehaviourCloning.Progress(step: 0, loss: .nan, accuracy: .nan)
-        var csvError: (any Error)?
-        trainer.cloneBehaviour(
-            observations: observations, masks: set.masks, actions: set.actions,
-            steps: bcSteps, learningRate: Float(bcLearningRate), shouldStop: run.shouldStop
-        ) { progress in
-            last = progress
-            do {
-                try csv.append(["step": .int(progress.step), "loss": .double(progress.loss), "demo_accuracy": .double(progress.accuracy)])
-            } catch {
-                csvError = error
-            }
-        }
-        if let csvError { throw csvError }
-        if run.shouldStop() { return [:] }  // stopped mid-way: the run keeps nothing of it
-        try csv.sync()
+        // Stopped mid-way: the run keeps nothing of it.
+        guard let last = try cloneWorkedExamples(&trainer, observations: observations, masks: set.masks, actions: set.actions, run: run)
+        else { return [:] }
         let after = try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits)
         run.console.line(String(
             format: "warm start: %d demos (%d steps), %d Adam steps → loss %.4f, %@ of demo actions; %@ exact match on held-out %d-digit problems",

@@ -5,7 +5,7 @@ import RL
 /// accuracy column (`config.json` key `multiplication`), the flags that set
 /// them, the defaults and validation. Training hooks, evaluation and figures
 /// are in the `MultiplicationSettings+…` files beside this one.
-public struct MultiplicationSettings: EnvironmentSettings {
+public struct MultiplicationSettings: EnvironmentSettings, WorkedExampleSettings {
     public typealias Env = MultiplicationEnvironment
 
     public var environment = MultiplicationConfig()
@@ -73,14 +73,7 @@ public struct MultiplicationSettings: EnvironmentSettings {
         } catch {
             throw ConfigError("\(error)")
         }
-        if demos < 0 { throw ConfigError("--demos must be 0 or more, got \(demos)") }
-        if demos > 1_000_000 { throw ConfigError("--demos must be at most 1000000, got \(demos)") }
-        if bcSteps < 0 { throw ConfigError("--bc-steps must be 0 or more, got \(bcSteps)") }
-        if !bcLearningRate.isFinite || bcLearningRate <= 0 {
-            throw ConfigError("--bc-learning-rate must be a positive finite number, got \(bcLearningRate)")
-        }
-        if evalProblems <= 0 { throw ConfigError("--eval-problems must be a positive integer, got \(evalProblems)") }
-        if evalEvery <= 0 { throw ConfigError("--eval-every must be a positive integer, got \(evalEvery)") }
+        try validateWorkedExamples()
     }
 
     public var label: String {

@@ -1,0 +1,59 @@
+import Tensor
+import RL
+import RunStorage
+
+/// What the reasoning tasks (addition, multiplication) share: a supervised
+/// warm start on worked examples before RL, and held-out accuracy measured
+/// every few updates. Their settings hold the same five numbers under the
+/// same flags, with their own defaults; the checks and the warm start's
+/// loop live here once.
+protocol WorkedExampleSettings {
+    /// Worked examples for the warm start (0: pure RL).
+    var demos: Int { get }
+    /// Full-batch Adam steps of the warm start, and their learning rate.
+    var bcSteps: Int { get }
+    var bcLearningRate: Double { get }
+    /// Held-out problems for the `accuracy` column, measured every `evalEvery` updates.
+    var evalProblems: Int { get }
+    var evalEvery: Int { get }
+}
+
+extension WorkedExampleSettings {
+    func validateWorkedExamples() throws(ConfigError) {
+        if demos < 0 { throw ConfigError("--demos must be 0 or more, got \(demos)") }
+        if demos > 1_000_000 { throw ConfigError("--demos must be at most 1000000, got \(demos)") }
+        if bcSteps < 0 { throw ConfigError("--bc-steps must be 0 or more, got \(bcSteps)") }
+        if !bcLearningRate.isFinite || bcLearningRate <= 0 {
+            throw ConfigError("--bc-learning-rate must be a positive finite number, got \(bcLearningRate)")
+        }
+        if evalProblems <= 0 { throw ConfigError("--eval-problems must be a positive integer, got \(evalProblems)") }
+        if evalEvery <= 0 { throw ConfigError("--eval-every must be a positive integer, got \(evalEvery)") }
+    }
+
+    /// Behaviour cloning of the worked examples' actions for `bcSteps`
+    /// steps, one `pretrain.csv` row per step; the last step's progress, or
+    /// nil when Ctrl-C stopped it mid-way (the run then keeps nothing of it).
+    func cloneWorkedExamples<E: Environment>(
+        _ trainer: inout Trainer<E>, observations: Tensor, masks: [Bool], actions: [Int], run: RunContext
+    ) throws -> BehaviourCloning.Progress? {
+        let csv = try CSVWriter(creating: run.directory.pretrain, columns: ["step", "loss", "demo_accuracy"])
+        defer { csv.close() }
+        var last = BehaviourCloning.Progress(step: 0, loss: .nan, accuracy: .nan)
+        var csvError: (any Error)?
+        trainer.cloneBehaviour(
+            observations: observations, masks: masks, actions: actions,
+            steps: bcSteps, learningRate: Float(bcLearningRate), shouldStop: run.shouldStop
+        ) { progress in
+            last = progress
+            do {
+                try csv.append(["step": .int(progress.step), "loss": .double(progress.loss), "demo_accuracy": .double(progress.accuracy)])
+            } catch {
+                csvError = error
+            }
+        }
+        if let csvError { throw csvError }
+        if run.shouldStop() { return nil }
+        try csv.sync()
+        return last
+    }
+}
