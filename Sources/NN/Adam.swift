@@ -3,7 +3,7 @@ import Tensor
 /// Adam (Kingma & Ba), as PyTorch implements it, with CleanRL's eps = 1e-5.
 ///
 /// The moment estimates are plain arrays indexed in the parameter order of
-/// `MLP.updateEachParameter`, so the optimiser's whole state can be saved in a
+/// `Module.updateEachParameter`, so the optimiser's whole state can be saved in a
 /// checkpoint and restored exactly.
 public struct Adam: Sendable, Codable, Equatable {
     public var learningRate: Float
@@ -62,15 +62,14 @@ public struct Adam: Sendable, Codable, Equatable {
 
     /// Whether this state can update `model`: no moments yet (no step taken),
     /// or one pair of moments per parameter tensor, each of its size.
-    public func fits(_ model: MLP) -> Bool {
+    public func fits(_ model: some Module) -> Bool {
         if firstMoments.isEmpty { return step == 0 && secondMoments.isEmpty }
-        var sizes: [Int] = []
-        for layer in model.layers { sizes += [layer.weight.value.count, layer.bias.value.count] }
+        let sizes = model.parameterSizes
         return firstMoments.map(\.count) == sizes && secondMoments.map(\.count) == sizes
     }
 
     /// One update of every parameter of `model` from its accumulated gradient.
-    public mutating func update(_ model: inout MLP) {
+    public mutating func update(_ model: inout some Module) {
         if firstMoments.isEmpty {
             model.updateEachParameter { _, p in
                 firstMoments.append([Float](repeating: 0, count: p.value.count))

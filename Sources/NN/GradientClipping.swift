@@ -5,13 +5,10 @@ import Tensor
 public enum GradientClipping {
     /// The L2 norm of all gradients of all `models`, summed in a fixed order
     /// and in Float64 so that the result does not depend on threading.
-    public static func globalNorm(_ models: [MLP]) -> Double {
-        var sum = 0.0
+    public static func globalNorm(_ models: [any Module]) -> Double {
+        var sum = 0.0  // one running sum over every tensor of every model, in order
         for model in models {
-            for layer in model.layers {
-                sum += Double(layer.weight.gradient.squaredNorm())
-                sum += Double(layer.bias.gradient.squaredNorm())
-            }
+            model.forEachParameter { _, p in sum += Double(p.gradient.squaredNorm()) }
         }
         return sum.squareRoot()
     }
@@ -20,12 +17,5 @@ public enum GradientClipping {
     /// maxNorm / norm when the norm exceeds maxNorm, else 1.
     public static func scale(norm: Double, maxNorm: Double) -> Float {
         norm > maxNorm ? Float(maxNorm / (norm + 1e-6)) : 1
-    }
-}
-
-extension MLP {
-    public mutating func scaleGradients(by factor: Float) {
-        guard factor != 1 else { return }
-        updateEachParameter { _, p in p.gradient.scale(by: factor) }
     }
 }

@@ -7,7 +7,7 @@ import Tensor
 /// caller-owned `Workspace`, so several threads can run one network at once
 /// (each with its own workspace) and a steady-state training step allocates
 /// nothing.
-public struct MLP: Sendable, Codable, Equatable {
+public struct MLP: Module, Codable, Equatable {
     /// Layer widths, input first: `[obs, 64, 64, actions]`.
     public let sizes: [Int]
     public let activation: Activation
@@ -52,7 +52,7 @@ public struct MLP: Sendable, Codable, Equatable {
     // Both exist: init and decoding check that `sizes` has at least two entries.
     public var inputSize: Int { sizes[0] }
     public var outputSize: Int { sizes[sizes.count - 1] }
-    public var parameterCount: Int { layers.reduce(0) { $0 + $1.weight.value.count + $1.bias.value.count } }
+    public var architecture: String { sizes.map(String.init).joined(separator: "-") }
 
     /// The activations of one forward pass (kept for the backward pass) and
     /// the gradient buffers of one backward pass.
@@ -175,19 +175,19 @@ public struct MLP: Sendable, Codable, Equatable {
         return nil
     }
 
-    public mutating func zeroGradients() {
-        for i in layers.indices {
-            layers[i].weight.zeroGradient()
-            layers[i].bias.zeroGradient()
-        }
-    }
-
     /// Visits every parameter in a fixed order (weight, bias per layer), the
     /// order optimisers, clipping and serialisation rely on.
     public mutating func updateEachParameter(_ body: (Int, inout Parameter) throws -> Void) rethrows {
         for i in layers.indices {
             try body(2 * i, &layers[i].weight)
             try body(2 * i + 1, &layers[i].bias)
+        }
+    }
+
+    public func forEachParameter(_ body: (Int, Parameter) throws -> Void) rethrows {
+        for i in layers.indices {
+            try body(2 * i, layers[i].weight)
+            try body(2 * i + 1, layers[i].bias)
         }
     }
 

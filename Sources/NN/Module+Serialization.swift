@@ -1,22 +1,19 @@
 import Tensor
 
 /// Parameters as one flat array, in `updateEachParameter` order: what a
-/// checkpoint stores. The architecture (sizes, activation) is saved with the
-/// run's config, and loading checks that the counts agree.
-extension MLP {
+/// checkpoint stores. The architecture is saved with the run's config, and
+/// loading checks that the counts agree.
+extension Module {
     public func flatParameters() -> [Float] {
         var flat: [Float] = []
         flat.reserveCapacity(parameterCount)
-        for layer in layers {
-            flat += layer.weight.value.scalars
-            flat += layer.bias.value.scalars
-        }
+        forEachParameter { _, p in flat += p.value.scalars }
         return flat
     }
 
     public mutating func loadFlatParameters(_ flat: [Float]) throws(ParameterCountMismatch) {
         guard flat.count == parameterCount else {
-            throw ParameterCountMismatch(expected: parameterCount, found: flat.count, sizes: sizes)
+            throw ParameterCountMismatch(expected: parameterCount, found: flat.count, architecture: architecture)
         }
         var offset = 0
         updateEachParameter { _, p in
@@ -30,8 +27,8 @@ extension MLP {
 public struct ParameterCountMismatch: Error, CustomStringConvertible {
     public let expected: Int
     public let found: Int
-    public let sizes: [Int]
+    public let architecture: String
     public var description: String {
-        "network \(sizes.map(String.init).joined(separator: "-")) has \(expected) parameters, the saved ones number \(found)"
+        "network \(architecture) has \(expected) parameters, the saved ones number \(found)"
     }
 }
