@@ -4,6 +4,7 @@
 /// penalises a long wrong answer less per token:
 ///   Â_i = r_i − mean(r), every token weighted alike.
 struct DrGRPO: GroupRelativeAlgorithm {
+    static let name = "dr-grpo"
     let clipCoef: Float
     let entCoef: Float
     let klCoef: Float

@@ -3,6 +3,7 @@
 ///   Â_i = (r_i − mean(r)) / (std(r) + ε),
 /// with the per-sequence length normalisation 1/|o_i| in the loss.
 struct GRPO: GroupRelativeAlgorithm {
+    static let name = "grpo"
     let clipCoef: Float
     let entCoef: Float
     let klCoef: Float

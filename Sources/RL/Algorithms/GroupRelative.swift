@@ -21,10 +21,15 @@ protocol GroupRelativeAlgorithm: PolicyAlgorithm {
     var clipCoef: Float { get }
     var entCoef: Float { get }
     var klCoef: Float { get }
+    init(clipCoef: Float, entCoef: Float, klCoef: Float)
 }
 
 extension GroupRelativeAlgorithm {
-    var usesCritic: Bool { false }
+    static var rollout: RolloutKind { .groupsPerProblem }
+
+    init(config: PPOConfig) {
+        self.init(clipCoef: Float(config.clipCoef), entCoef: Float(config.entCoef), klCoef: Float(config.klCoef))
+    }
 
     /// Groups the rollout's episodes by problem, gives each episode its
     /// advantage, and writes it (and the loss weight) to every one of its steps.
@@ -55,10 +60,6 @@ extension GroupRelativeAlgorithm {
         PPOLoss.policy(
             logits: logits, minibatch: minibatch, clipCoef: clipCoef, entCoef: entCoef, weighted: true,
             klCoef: klCoef, logitGradient: &logitGradient)
-    }
-
-    func valueLoss(values: Tensor, minibatch: Minibatch, valueGradient: inout Tensor) -> Double {
-        preconditionFailure("\(Self.self) trains no critic")
     }
 
     /// The mean of the group's returns, and their (population) standard deviation.

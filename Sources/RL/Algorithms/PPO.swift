@@ -10,6 +10,9 @@ import Tensor
 /// The actor and the critic share no parameters, so their halves of L are
 /// optimised side by side; the trainer clips their joint gradient norm.
 struct PPO: PolicyAlgorithm {
+    static let name = "ppo"
+    static let rollout = RolloutKind.stepsWithCritic
+
     let gamma: Float
     let lambda: Float
     let clipCoef: Float
@@ -25,8 +28,6 @@ struct PPO: PolicyAlgorithm {
         vfCoef = Float(config.vfCoef)
         clipValueLoss = config.clipVloss
     }
-
-    var usesCritic: Bool { true }
 
     /// GAE over each environment's trajectory (contiguous in the buffer).
     func computeAdvantages(_ rollout: RolloutBuffer) {

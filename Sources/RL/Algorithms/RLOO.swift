@@ -3,6 +3,7 @@
 ///   Â_i = r_i − (Σ_j r_j − r_i)/(G − 1) = G/(G − 1) · (r_i − mean(r)),
 /// every token weighted alike.
 struct RLOO: GroupRelativeAlgorithm {
+    static let name = "rloo"
     let clipCoef: Float
     let entCoef: Float
     let klCoef: Float

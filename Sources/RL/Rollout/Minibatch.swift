@@ -3,10 +3,10 @@ import NN
 
 /// One minibatch gathered from the rollout buffer into contiguous arrays,
 /// reused from step to step.
-struct Minibatch: Sendable {
-    private(set) var size: Int
-    let observationSize: Int
-    let actionCount: Int
+public struct Minibatch: Sendable {
+    public private(set) var size: Int
+    public let observationSize: Int
+    public let actionCount: Int
     /// The samples' observations, as the networks take them: sparse rows
     /// when the rollout's observations were sparse (`RolloutBuffer.sparseObservations`),
     /// else a dense [size, observationSize] tensor.
@@ -14,19 +14,19 @@ struct Minibatch: Sendable {
     private(set) var isSparse = false
     private var denseObservations: Tensor
     private var sparseObservations: SparseRows
-    var masks: [Bool]
-    var actions: [Int32]
-    var logProbabilities: [Float]
-    var advantages: [Float]
-    var returns: [Float]
-    var values: [Float]
+    public internal(set) var masks: [Bool]
+    public internal(set) var actions: [Int32]
+    public internal(set) var logProbabilities: [Float]
+    public internal(set) var advantages: [Float]
+    public internal(set) var returns: [Float]
+    public internal(set) var values: [Float]
     /// Group rollouts: each sample's weight in the loss's mean, and the
     /// reference policy's log-probability of its action.
-    var weights: [Float] = []
-    var referenceLogProbabilities: [Float] = []
+    public internal(set) var weights: [Float] = []
+    public internal(set) var referenceLogProbabilities: [Float] = []
     /// Data parallelism: the whole minibatch's size (or weight), by which
     /// this rank's share of the losses is divided; nil: the minibatch's own.
-    var normalizer: Double?
+    public internal(set) var normalizer: Double?
 
     init(size: Int, observationSize: Int, actionCount: Int) {
         self.size = size

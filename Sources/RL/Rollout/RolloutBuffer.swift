@@ -9,39 +9,40 @@ import Tensor
 /// Plain manually allocated storage, because the rollout workers write into it
 /// concurrently. That is safe by construction: worker w writes only the
 /// samples of its own environments, and the trainer reads the buffer only
-/// after every worker has joined. Hence the `@unchecked Sendable`. Internal
-/// to RL: every pointer here is valid for `capacity` samples, of which the
+/// after every worker has joined. Hence the `@unchecked Sendable`. For
+/// an algorithm's `computeAdvantages`, which writes `advantages` (and `returns`, `weights`):
+/// every pointer here is valid for `capacity` samples, of which the
 /// first `count` hold this rollout.
-final class RolloutBuffer: @unchecked Sendable {
-    let numEnvs: Int
-    let numSteps: Int
-    let observationSize: Int
-    let actionCount: Int
+public final class RolloutBuffer: @unchecked Sendable {
+    public let numEnvs: Int
+    public let numSteps: Int
+    public let observationSize: Int
+    public let actionCount: Int
     private(set) var capacity: Int
     /// Samples in this rollout.
-    private(set) var count: Int
+    public private(set) var count: Int
 
-    private(set) var observations: UnsafeMutablePointer<Float>
-    private(set) var masks: UnsafeMutablePointer<Bool>
-    private(set) var actions: UnsafeMutablePointer<Int32>
-    private(set) var logProbabilities: UnsafeMutablePointer<Float>
+    public private(set) var observations: UnsafeMutablePointer<Float>
+    public private(set) var masks: UnsafeMutablePointer<Bool>
+    public private(set) var actions: UnsafeMutablePointer<Int32>
+    public private(set) var logProbabilities: UnsafeMutablePointer<Float>
     /// log π_ref(a|s) of the frozen reference policy (when a KL penalty asks for it).
-    private(set) var referenceLogProbabilities: UnsafeMutablePointer<Float>
+    public private(set) var referenceLogProbabilities: UnsafeMutablePointer<Float>
     /// V(s_t) from the critic; 0 for critic-free algorithms.
-    private(set) var values: UnsafeMutablePointer<Float>
-    private(set) var rewards: UnsafeMutablePointer<Float>
+    public private(set) var values: UnsafeMutablePointer<Float>
+    public private(set) var rewards: UnsafeMutablePointer<Float>
     /// V of the state reached after the step (the final observation when the episode ended).
-    private(set) var nextValues: UnsafeMutablePointer<Float>
-    private(set) var terminated: UnsafeMutablePointer<Bool>
-    private(set) var episodeEnded: UnsafeMutablePointer<Bool>
-    private(set) var advantages: UnsafeMutablePointer<Float>
+    public private(set) var nextValues: UnsafeMutablePointer<Float>
+    public private(set) var terminated: UnsafeMutablePointer<Bool>
+    public private(set) var episodeEnded: UnsafeMutablePointer<Bool>
+    public private(set) var advantages: UnsafeMutablePointer<Float>
     /// The critic's regression targets (advantage + value).
-    private(set) var returns: UnsafeMutablePointer<Float>
+    public private(set) var returns: UnsafeMutablePointer<Float>
     /// Each sample's weight in the loss's mean (1, or 1/|episode| for GRPO).
-    private(set) var weights: UnsafeMutablePointer<Float>
+    public private(set) var weights: UnsafeMutablePointer<Float>
 
     /// Group rollouts: every episode, in sample order.
-    var episodes: [EpisodeSpan] = []
+    public internal(set) var episodes: [EpisodeSpan] = []
 
     /// This rollout's observations as sparse rows, when they are sparse
     /// enough for the networks' sparse path (`indexObservations`); nil when
@@ -123,7 +124,7 @@ final class RolloutBuffer: @unchecked Sendable {
     }
 
     @inline(__always)
-    func index(env: Int, step: Int) -> Int { env * numSteps + step }
+    public func index(env: Int, step: Int) -> Int { env * numSteps + step }
 
     /// Indexes the rollout's observations once all of them are written:
     /// every sample's nonzero entries, those that every sample shares (a
@@ -211,12 +212,12 @@ final class RolloutBuffer: @unchecked Sendable {
 
 /// One whole episode of a group rollout: its samples, the problem it
 /// attempted (the episodes of one problem form a group) and its return.
-struct EpisodeSpan: Sendable, Equatable {
-    var start: Int
-    var length: Int
+public struct EpisodeSpan: Sendable, Equatable {
+    public internal(set) var start: Int
+    public internal(set) var length: Int
     /// The environment group and its round: the G episodes that share both
     /// started from one state.
-    var group: Int
-    var round: Int
-    var episodicReturn: Float
+    public internal(set) var group: Int
+    public internal(set) var round: Int
+    public internal(set) var episodicReturn: Float
 }

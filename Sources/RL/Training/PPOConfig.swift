@@ -1,18 +1,3 @@
-/// The policy-gradient algorithm a run trains with (`--algo`).
-public enum PolicyAlgorithmKind: String, Codable, Sendable, CaseIterable {
-    /// PPO with a critic and GAE, as CleanRL runs it (the default).
-    case ppo
-    /// GRPO (DeepSeekMath): group-relative advantages (r − mean)/(std + ε), per-sequence length normalisation.
-    case grpo
-    /// Dr. GRPO (Liu et al. 2025): r − mean, neither the std nor the length normalisation.
-    case drGRPO = "dr-grpo"
-    /// RLOO (Ahmadian et al. 2024): r_i − the mean of the group's other rewards.
-    case rloo
-
-    /// Whether the algorithm trains a critic (PPO) or samples groups instead.
-    public var usesCritic: Bool { self == .ppo }
-}
-
 /// The training hyperparameters, named and defaulted as in CleanRL's
 /// `ppo.py` (flags `--total-timesteps`, `--learning-rate`, …), plus the
 /// algorithm and what the critic-free ones add (`--group-size`, `--kl-coef`).

@@ -30,6 +30,8 @@ public struct Trainer<E: Environment>: Sendable {
     public internal(set) var criticNoiseScale = GradientNoiseScale()
 
     let algorithm: any PolicyAlgorithm
+    /// How the algorithm collects experience (see `RolloutKind`).
+    let rolloutKind: RolloutKind
     var workers: [RolloutWorker<E>]
     let buffer: RolloutBuffer
     var minibatch: Minibatch
@@ -47,7 +49,8 @@ public struct Trainer<E: Environment>: Sendable {
     public init(config: PPOConfig, collective: (any Collective)? = nil, makeEnvironment: (Int) -> E) {
         self.config = config
         self.collective = collective
-        algorithm = Self.algorithm(config)
+        algorithm = config.algorithm.make(config)
+        rolloutKind = config.algorithm.type.rollout
         let root = RNG(seed: config.seed)
         let localEnvs = config.numEnvs / (collective?.size ?? 1)
         envOffset = (collective?.rank ?? 0) * localEnvs
@@ -67,7 +70,7 @@ public struct Trainer<E: Environment>: Sendable {
             sizes: [observationSize] + config.hidden + [actionCount], activation: activation,
             outputGain: 0.01, rng: &initRNG)
         actor = Learner(network: actorNetwork, optimizer: Adam(learningRate: Float(config.learningRate)))
-        if algorithm.usesCritic {
+        if rolloutKind.usesCritic {
             let criticNetwork = MLP(
                 sizes: [observationSize] + config.hidden + [1], activation: activation, outputGain: 1, rng: &initRNG)
             critic = Learner(network: criticNetwork, optimizer: Adam(learningRate: Float(config.learningRate)))
@@ -79,17 +82,6 @@ public struct Trainer<E: Environment>: Sendable {
             observationSize: observationSize, actionCount: actionCount)
         minibatch = Minibatch(size: config.minibatchSize, observationSize: observationSize, actionCount: actionCount)
         costs = FLOPCosts(actor: actor.network, critic: critic?.network)
-    }
-
-    /// The algorithm `config` names; adding one is one line here.
-    static func algorithm(_ config: PPOConfig) -> any PolicyAlgorithm {
-        let (clip, ent, kl) = (Float(config.clipCoef), Float(config.entCoef), Float(config.klCoef))
-        switch config.algorithm {
-        case .ppo: return PPO(config: config)
-        case .grpo: return GRPO(clipCoef: clip, entCoef: ent, klCoef: kl)
-        case .drGRPO: return DrGRPO(clipCoef: clip, entCoef: ent, klCoef: kl)
-        case .rloo: return RLOO(clipCoef: clip, entCoef: ent, klCoef: kl)
-        }
     }
 
     /// Deals environments to workers in contiguous blocks of whole `unit`s
@@ -111,22 +103,20 @@ public struct Trainer<E: Environment>: Sendable {
     /// under data parallelism; `state` gathers every rank's).
     public var slots: [EnvironmentSlot<E>] { workers.flatMap(\.slots) }
 
-    /// PPO runs numUpdates updates; critic-free algorithms, whose updates
-    /// hold whole episodes and so a varying number of steps, run until
-    /// total-timesteps env steps are done.
+    /// Whether the run's schedule is done (see `RolloutKind`).
     public var isFinished: Bool {
-        critic != nil ? completedUpdates >= config.numUpdates : envSteps >= config.totalTimesteps
+        rolloutKind.isFinished(completedUpdates: completedUpdates, envSteps: envSteps, config: config)
     }
 
     // MARK: - One iteration
 
     public mutating func update() throws(TrainingError) -> UpdateMetrics {
         let update = completedUpdates + 1
-        var log = UpdateLog(update: update, groupRollout: critic == nil)
+        var log = UpdateLog(update: update, groupRollout: rolloutKind == .groupsPerProblem)
 
         // 1. Anneal: the learning rate falls linearly from its full value to 0 over the run
         //    (over updates for PPO, over env steps when updates vary in size).
-        let done = critic != nil ? Double(update - 1) / Double(config.numUpdates) : Double(envSteps) / Double(config.totalTimesteps)
+        let done = rolloutKind.fractionDone(update: update, envSteps: envSteps, config: config)
         let fraction = config.annealLR ? 1 - done : 1
         let learningRate = Float(fraction * config.learningRate)
 
@@ -134,13 +124,19 @@ public struct Trainer<E: Environment>: Sendable {
         //    batched inference per step, and records the finished episodes
         //    (critic-free algorithms: whole episodes, in groups sharing a start).
         log.startRollout()
-        if critic != nil { collectRollout() } else { collectGroupRollout() }
+        switch rolloutKind {
+        case .stepsWithCritic: collectRollout()
+        case .groupsPerProblem: collectGroupRollout()
+        }
 
         // 3. Advantages, from the rollout's rewards and values (PPO: GAE,
         //    bootstrapping through truncation but not through termination;
         //    critic-free algorithms: each episode's return against its group's).
         algorithm.computeAdvantages(buffer)
-        if critic != nil { log.explainedVariance = explainedVariance() } else { log.zeroAdvantageGroups = buffer.zeroAdvantageFraction() }
+        switch rolloutKind {
+        case .stepsWithCritic: log.explainedVariance = explainedVariance()
+        case .groupsPerProblem: log.zeroAdvantageGroups = buffer.zeroAdvantageFraction()
+        }
         log.startOptimisation(flops: flops)
 
         // 4. Optimise: updateEpochs passes over the batch (every rank's) in shuffled minibatches.
@@ -178,7 +174,8 @@ public struct Trainer<E: Environment>: Sendable {
         if collective != nil {
             gatherShare(of: indices)
         } else {
-            minibatch.gather(indices, from: buffer, normalize: config.normAdv && critic != nil, groupFields: critic == nil)
+            let groups = rolloutKind == .groupsPerProblem
+            minibatch.gather(indices, from: buffer, normalize: config.normAdv && !groups, groupFields: groups)
         }
     }
 
@@ -261,7 +258,7 @@ public struct Trainer<E: Environment>: Sendable {
             return loss
         }
         let losses: MinibatchLosses
-        if critic == nil {
+        if !rolloutKind.usesCritic {
             losses = MinibatchLosses(policy: policyHalf(&actor), valueLoss: 0)
         } else if collective != nil {
             // Under data parallelism the ranks are the update's parallelism
@@ -293,7 +290,7 @@ public struct Trainer<E: Environment>: Sendable {
     /// were 9% of a fourrooms run, on one core) — one after the other under
     /// data parallelism, where the ranks use the cores.
     private mutating func takeAdamSteps(learningRate: Float) {
-        guard critic != nil, collective == nil else {
+        guard rolloutKind.usesCritic, collective == nil else {
             actor.step(learningRate: learningRate)
             critic?.step(learningRate: learningRate)
             return
