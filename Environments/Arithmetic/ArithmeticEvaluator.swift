@@ -33,7 +33,7 @@ public struct ArithmeticTrace: Sendable, Codable, Equatable, CustomStringConvert
 }
 
 /// What `ArithmeticEvaluator.evaluate` measured.
-public struct ArithmeticEvaluation: Sendable, Codable, Equatable {
+public struct ArithmeticEvaluation: Sendable, Codable, Equatable, HeldOutAccuracy {
     public var digits: Int
     public var thinkBudget: Int
     public var samples: Int

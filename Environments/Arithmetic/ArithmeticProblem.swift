@@ -91,27 +91,19 @@ public struct ArithmeticProblem: Codable, Sendable, Hashable, CustomStringConver
 
     // MARK: Held-out split
 
-    /// A fixed 64-bit hash of (D, a, b): FNV-1a over the digits, then the SplitMix64
-    /// finaliser so that its low bits are well mixed. Stable across processes and platforms.
+    /// The split's hash of (D, a, b) (see `HeldOutSplit`).
     public var splitHash: UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        h = (h ^ UInt64(digits)) &* 0x100_0000_01B3
-        for d in a { h = (h ^ UInt64(d)) &* 0x100_0000_01B3 }
-        for d in b { h = (h ^ UInt64(d &+ 10)) &* 0x100_0000_01B3 }
-        h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 31)
+        var split = HeldOutSplit()
+        split.combine(UInt64(digits))
+        for d in a { split.combine(UInt64(d)) }
+        for d in b { split.combine(UInt64(d &+ 10)) }
+        return split.hash
     }
 
-    /// One problem in `heldOutModulus` (for D ≥ 2) is reserved for evaluation.
-    public static let heldOutModulus: UInt64 = 8
-
-    /// Whether this problem is reserved for evaluation: `splitHash % 8 == 0` and D ≥ 2.
+    /// Whether this problem is reserved for evaluation (see `HeldOutSplit`).
     /// With D = 1 the whole space is the 100-entry addition table, which a policy
     /// must learn in full, so one-digit problems are never held out.
-    public var isHeldOut: Bool {
-        digits >= 2 && splitHash % Self.heldOutModulus == 0
-    }
+    public var isHeldOut: Bool { HeldOutSplit.isHeldOut(digits: digits, hash: splitHash) }
 
     /// A uniformly drawn training problem with `digits` digits: held-out problems are redrawn.
     public static func drawTraining(digits: Int, rng: inout RNG) -> ArithmeticProblem {

@@ -5,7 +5,7 @@ import RL
 /// column (`config.json` key `arithmetic`), the flags that set them, the
 /// defaults and validation. Training hooks, evaluation and figures are in
 /// the `ArithmeticSettings+…` files beside this one.
-public struct ArithmeticSettings: EnvironmentSettings, WorkedExampleSettings {
+public struct ArithmeticSettings: ReasoningTaskSettings {
     public typealias Env = ArithmeticEnvironment
 
     /// Caps drawn per episode from 1–2 (budget forcing): the policy learns to
@@ -48,33 +48,17 @@ public struct ArithmeticSettings: EnvironmentSettings, WorkedExampleSettings {
             .choice("view", \.environment.view, help: "Observation: column (the cursor's column only) or full (default column)."),
             .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
             .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per think token (default 0)."),
-            .integer("demos", \.demos, help: "Worked examples for the supervised warm start; 0 for pure RL (default 300)."),
-            .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default 1000)."),
-            .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default 1e-3)."),
-            .integer("eval-problems", \.evalProblems, help: "Held-out problems for the accuracy column (default 500)."),
-            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 1)."),
-        ]
+        ] + workedExampleOptions(demos: 300, bcSteps: 1000, bcLearningRate: "1e-3")
     }
 
-    /// The recipe that makes the default run learn in seconds: one
-    /// environment per worker, γ = 1 (a discount would silently charge every
-    /// think token), 400k env steps after the warm start.
+    /// The reasoning tasks' recipe, with 400k env steps of RL after the
+    /// warm start: the default run learns in seconds.
     public static func adjustDefaults(_ ppo: inout PPOConfig, envsPerWorker: inout Int) {
-        ppo.numEnvs = 1
-        envsPerWorker = 1
-        ppo.totalTimesteps = 400_000
-        ppo.gamma = 1
-        ppo.learningRate = 2.5e-4
-        ppo.entCoef = 0.01
+        reasoningDefaults(&ppo, envsPerWorker: &envsPerWorker, totalTimesteps: 400_000)
     }
 
     public func validate() throws(ConfigError) {
-        do {
-            try environment.validate()
-        } catch {
-            throw ConfigError("\(error)")
-        }
-        try validateWorkedExamples()
+        try validateTask(environment.validate)
     }
 
     public var label: String {
@@ -86,5 +70,5 @@ public struct ArithmeticSettings: EnvironmentSettings, WorkedExampleSettings {
     }
 
     /// The longest trained length: where the `accuracy` column is measured.
-    var evalDigits: Int { environment.digits.upperBound }
+    public var evalDigits: Int { environment.digits.upperBound }
 }

@@ -36,7 +36,7 @@ public struct MultiplicationTrace: Sendable, Codable, Equatable, CustomStringCon
 }
 
 /// What an evaluation measured, for the policy and for the expert held to the same cap.
-public struct MultiplicationEvaluation: Sendable {
+public struct MultiplicationEvaluation: Sendable, HeldOutAccuracy {
     public var digits: Int
     public var multipliers: ClosedRange<Int>
     public var cap: Int

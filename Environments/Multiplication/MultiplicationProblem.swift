@@ -81,27 +81,19 @@ public struct MultiplicationProblem: Codable, Sendable, Hashable, CustomStringCo
 
     // MARK: Held-out split
 
-    /// A fixed 64-bit hash of (D, a, m): FNV-1a over the digits, then the
-    /// SplitMix64 finaliser. Stable across processes and platforms.
+    /// The split's hash of (D, a, m) (see `HeldOutSplit`).
     public var splitHash: UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        h = (h ^ UInt64(digits)) &* 0x100_0000_01B3
-        h = (h ^ UInt64(multiplier &+ 100)) &* 0x100_0000_01B3
-        for d in a { h = (h ^ UInt64(d)) &* 0x100_0000_01B3 }
-        h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 31)
+        var split = HeldOutSplit()
+        split.combine(UInt64(digits))
+        split.combine(UInt64(multiplier &+ 100))
+        for d in a { split.combine(UInt64(d)) }
+        return split.hash
     }
 
-    /// One problem in `heldOutModulus` (for D ≥ 2) is reserved for evaluation.
-    public static let heldOutModulus: UInt64 = 8
-
-    /// Whether this problem is reserved for evaluation: `splitHash % 8 == 0`
-    /// and D ≥ 2. One-digit problems are the 90-entry times table itself,
-    /// which a policy must know in full to multiply anything: never held out.
-    public var isHeldOut: Bool {
-        digits >= 2 && splitHash % Self.heldOutModulus == 0
-    }
+    /// Whether this problem is reserved for evaluation (see `HeldOutSplit`).
+    /// One-digit problems are the 90-entry times table itself, which a
+    /// policy must know in full to multiply anything: never held out.
+    public var isHeldOut: Bool { HeldOutSplit.isHeldOut(digits: digits, hash: splitHash) }
 
     /// A held-out problem with `digits` digits and the multiplier drawn from
     /// `multipliers`, uniformly; with D = 1 any problem qualifies.

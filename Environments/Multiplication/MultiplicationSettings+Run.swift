@@ -19,10 +19,6 @@ extension MultiplicationSettings {
         [CurvePanel(title: "Held-out accuracy (greedy, largest trained cap)", column: "accuracy", yLabel: "exact match", unitInterval: true)]
     }
 
-    /// The warm start in env-step equivalents for a sweep's ETA (a rough model:
-    /// about five steps per demonstration, one env step ≈ 25 rows of one BC step).
-    public var warmStartCost: Double { Double(demos * bcSteps) / 5 }
-
     /// Greedy evaluation of `actor` on the run's held-out problems.
     func evaluate(
         _ actor: MLP, seed: UInt64, digits: Int, multipliers: ClosedRange<Int>? = nil, cap: Int? = nil,
@@ -34,7 +30,7 @@ extension MultiplicationSettings {
             actor: actor, set, multipliers: range, cap: cap ?? trainedCap, traces: traces, config: environment)
     }
 
-    func accuracyFields(_ result: MultiplicationEvaluation) -> [String: CSVField] {
+    public func accuracyFields(_ result: MultiplicationEvaluation) -> [String: CSVField] {
         [
             "accuracy": .double(result.accuracy),
             "digit_accuracy": .double(result.digitAccuracy),
@@ -42,42 +38,20 @@ extension MultiplicationSettings {
         ]
     }
 
-    /// The supervised warm start: behaviour cloning on `demos` worked
-    /// examples, each under its own cap, logged to `pretrain.csv`; row 0 is
-    /// the held-out accuracy after it.
-    public func prepare(_ trainer: inout Trainer<Env>, run: RunContext) throws -> [String: CSVField] {
-        let before = try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits)
-        run.console.line("before training: \(Console.percent(before.accuracy)) exact match on \(evalProblems) held-out \(evalDigits)-digit problems (cap \(trainedCap); the ideal reasoner: \(Console.percent(before.idealAccuracy)))")
-        guard demos > 0, bcSteps > 0 else { return accuracyFields(before) }
-        var rng = RNG(seed: run.seed).stream("demos")
+    public func heldOutEvaluation(_ actor: MLP, seed: UInt64) throws -> MultiplicationEvaluation {
+        try evaluate(actor, seed: seed, digits: evalDigits)
+    }
+
+    public func beforeTrainingNote(_ before: MultiplicationEvaluation) -> String? {
+        "cap \(trainedCap); the ideal reasoner: \(Console.percent(before.idealAccuracy))"
+    }
+
+    /// Worked examples, each under its own cap.
+    public func workedExampleRows(rng: inout RNG) -> WorkedExampleRows {
         let set = MultiplicationDemonstrationSet(count: demos, config: environment, rng: &rng)
-        let observations = Tensor(shape: [set.steps, set.observationSize], scalars: set.observations)
-        // Stopped mid-way: the run keeps nothing of it.
-        guard let last = try cloneWorkedExamples(&trainer, observations: observations, masks: set.masks, actions: set.actions, run: run)
-        else { return [:] }
-        let after = try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits)
-        run.console.line(String(
-            format: "warm start: %d demos (%d steps), %d Adam steps → loss %.4f, %@ of demo actions; %@ exact match on held-out %d-digit problems",
-            demos, set.steps, bcSteps, last.loss, Console.percent(last.accuracy), Console.percent(after.accuracy), evalDigits))
-        return accuracyFields(after)
-    }
-
-    /// Marks per training episode every update, and held-out accuracy every
-    /// `evalEvery` updates and after the last.
-    public func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
-        var fields: [String: CSVField] = [
-            "episode_think_tokens": metrics.episodeMetrics["think_tokens"].map(CSVField.double) ?? .missing,
-            "episode_think_tokens_correct": CSVField(measured: metrics.episodeMetrics["think_tokens_correct"]),
-            "episode_think_tokens_incorrect": CSVField(measured: metrics.episodeMetrics["think_tokens_incorrect"]),
-        ]
-        guard metrics.update % evalEvery == 0 || isLast else { return fields }
-        fields.merge(accuracyFields(try evaluate(trainer.actor.network, seed: run.seed, digits: evalDigits))) { $1 }
-        return fields
-    }
-
-    public func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String {
-        let accuracy = fields["accuracy"].flatMap { Double($0.text) }
-        return "accuracy \(accuracy.map(Console.percent) ?? "–") │ return \(String(format: "%.3f", metrics.episodicReturnMean))"
+        return WorkedExampleRows(
+            observations: Tensor(shape: [set.steps, set.observationSize], scalars: set.observations), masks: set.masks,
+            actions: set.actions)
     }
 
     /// The caps the closing summary tries: 0 and the doublings up to twice

@@ -5,7 +5,7 @@ import RL
 /// accuracy column (`config.json` key `multiplication`), the flags that set
 /// them, the defaults and validation. Training hooks, evaluation and figures
 /// are in the `MultiplicationSettings+…` files beside this one.
-public struct MultiplicationSettings: EnvironmentSettings, WorkedExampleSettings {
+public struct MultiplicationSettings: ReasoningTaskSettings {
     public typealias Env = MultiplicationEnvironment
 
     public var environment = MultiplicationConfig()
@@ -47,33 +47,17 @@ public struct MultiplicationSettings: EnvironmentSettings, WorkedExampleSettings
                         parse: MultiplicationConfig.parseThinkBudget),
             .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
             .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per tally mark (default 0)."),
-            .integer("demos", \.demos, help: "Worked examples for the supervised warm start; 0 for pure RL (default 4000)."),
-            .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default 500)."),
-            .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default 1e-2)."),
-            .integer("eval-problems", \.evalProblems, help: "Held-out problems for the accuracy column (default 500)."),
-            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 1)."),
-        ]
+        ] + workedExampleOptions(demos: 4000, bcSteps: 500, bcLearningRate: "1e-2")
     }
 
-    /// One environment per worker, γ = 1 (a discount would charge every
-    /// tally mark), CleanRL's learning rate and entropy, and 200k env steps
-    /// of RL after the warm start (docs/thinking.md: the recipe study).
+    /// The reasoning tasks' recipe, with 200k env steps of RL after the
+    /// warm start (docs/thinking.md: the recipe study).
     public static func adjustDefaults(_ ppo: inout PPOConfig, envsPerWorker: inout Int) {
-        ppo.numEnvs = 1
-        envsPerWorker = 1
-        ppo.totalTimesteps = 200_000
-        ppo.gamma = 1
-        ppo.learningRate = 2.5e-4
-        ppo.entCoef = 0.01
+        reasoningDefaults(&ppo, envsPerWorker: &envsPerWorker, totalTimesteps: 200_000)
     }
 
     public func validate() throws(ConfigError) {
-        do {
-            try environment.validate()
-        } catch {
-            throw ConfigError("\(error)")
-        }
-        try validateWorkedExamples()
+        try validateTask(environment.validate)
     }
 
     public var label: String {
@@ -88,6 +72,6 @@ public struct MultiplicationSettings: EnvironmentSettings, WorkedExampleSettings
 
     /// The longest trained length and the largest trained cap: where the
     /// `accuracy` column is measured.
-    var evalDigits: Int { environment.digits.upperBound }
+    public var evalDigits: Int { environment.digits.upperBound }
     var trainedCap: Int { environment.thinkBudget.upperBound }
 }

@@ -7,18 +7,29 @@ import RunStorage
 /// every few updates. Their settings hold the same five numbers under the
 /// same flags, with their own defaults; the checks and the warm start's
 /// loop live here once.
-protocol WorkedExampleSettings {
+public protocol WorkedExampleSettings {
     /// Worked examples for the warm start (0: pure RL).
-    var demos: Int { get }
+    var demos: Int { get set }
     /// Full-batch Adam steps of the warm start, and their learning rate.
-    var bcSteps: Int { get }
-    var bcLearningRate: Double { get }
+    var bcSteps: Int { get set }
+    var bcLearningRate: Double { get set }
     /// Held-out problems for the `accuracy` column, measured every `evalEvery` updates.
-    var evalProblems: Int { get }
-    var evalEvery: Int { get }
+    var evalProblems: Int { get set }
+    var evalEvery: Int { get set }
 }
 
 extension WorkedExampleSettings {
+    /// The five flags, with this task's defaults in their help.
+    static func workedExampleOptions(demos: Int, bcSteps: Int, bcLearningRate: String) -> [CommandLineOption<Self>] {
+        [
+            .integer("demos", \.demos, help: "Worked examples for the supervised warm start; 0 for pure RL (default \(demos))."),
+            .integer("bc-steps", \.bcSteps, help: "Full-batch Adam steps of the warm start (default \(bcSteps))."),
+            .number("bc-learning-rate", \.bcLearningRate, help: "Learning rate of the warm start (default \(bcLearningRate))."),
+            .integer("eval-problems", \.evalProblems, help: "Held-out problems for the accuracy column (default 500)."),
+            .integer("eval-every", \.evalEvery, help: "Measure held-out accuracy every this many updates (default 1)."),
+        ]
+    }
+
     func validateWorkedExamples() throws(ConfigError) {
         if demos < 0 { throw ConfigError("--demos must be 0 or more, got \(demos)") }
         if demos > 1_000_000 { throw ConfigError("--demos must be at most 1000000, got \(demos)") }
