@@ -47,13 +47,13 @@ public protocol EnvironmentSettings: Codable, Sendable, Equatable {
     /// Runs before the first update of a new run (a supervised warm start,
     /// say) and returns this environment's fields of row 0. A long one
     /// returns early once `run.shouldStop()` (what it returns is then unused).
-    func prepare(_ trainer: inout Trainer<Env>, run: RunContext) throws -> [String: CSVField]
+    func prepare<N: PolicyNetwork>(_ trainer: inout Trainer<Env, N>, run: RunContext) throws -> [String: CSVField]
     /// This environment's fields of an update's `progress.csv` row.
-    func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField]
+    func progressFields<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField]
     /// Its part of the progress line.
     func status(_ metrics: UpdateMetrics, _ fields: [String: CSVField]) -> String
     /// After the last update: a closing summary (and its `eval.csv` rows).
-    func finish(_ trainer: Trainer<Env>, run: RunContext) throws
+    func finish<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, run: RunContext) throws
     /// Extra cost of a run beyond its env steps (a warm start), in env-step
     /// equivalents: the sweep's ETA weighs runs by it.
     var warmStartCost: Double { get }
@@ -69,7 +69,7 @@ public protocol EnvironmentSettings: Codable, Sendable, Equatable {
     /// The columns of `eval.csv`.
     static var evaluationColumns: [String] { get }
     /// Measures a trained actor, prints the result and appends it to `eval.csv`.
-    func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws
+    func evaluate(actor: some PolicyNetwork, _ request: EvaluationRequest, run: RunContext) throws
 
     // MARK: Test-time search
 
@@ -161,9 +161,9 @@ extension EnvironmentSettings {
     public static var curvePanels: [CurvePanel] { [] }
     public var warmStartCost: Double { 0 }
 
-    public func prepare(_ trainer: inout Trainer<Env>, run: RunContext) throws -> [String: CSVField] { [:] }
+    public func prepare<N: PolicyNetwork>(_ trainer: inout Trainer<Env, N>, run: RunContext) throws -> [String: CSVField] { [:] }
 
-    public func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
+    public func progressFields<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
         [:]
     }
 
@@ -172,7 +172,7 @@ extension EnvironmentSettings {
         return "return \(ret) │ success \(Console.percent(metrics.successRate))"
     }
 
-    public func finish(_ trainer: Trainer<Env>, run: RunContext) throws {}
+    public func finish<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, run: RunContext) throws {}
 
     public func searchProblems(_ request: EvaluationRequest, count: Int, heldOut: Bool, seed: UInt64) throws -> [Env]? { nil }
 

@@ -7,7 +7,7 @@ extension ArithmeticEvaluator {
     /// majority vote (test-time compute). Problems come from the run's
     /// evaluation stream, so every call with the same seed sees the same ones.
     public func evaluate(
-        actor: MLP, seed: UInt64, problems: Int, digits: Int, thinkBudget: Int? = nil,
+        actor: some PolicyNetwork, seed: UInt64, problems: Int, digits: Int, thinkBudget: Int? = nil,
         samples: Int = 1, traces: Int = 0
     ) throws -> ArithmeticEvaluation {
         var inference = PolicyInference(network: actor)

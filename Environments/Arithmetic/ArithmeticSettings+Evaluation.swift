@@ -80,7 +80,7 @@ extension ArithmeticSettings {
         }
     }
 
-    public func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws {
+    public func evaluate(actor: some PolicyNetwork, _ request: EvaluationRequest, run: RunContext) throws {
         BudgetForcing.warnIfAboveFixedCap(
             requested: request.thinkBudget, trained: environment.minThinkBudget...environment.thinkBudget, console: run.console)
         let starts = try searchProblems(request, count: request.problems, heldOut: true, seed: run.seed) ?? []

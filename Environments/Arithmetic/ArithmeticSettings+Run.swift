@@ -18,7 +18,7 @@ extension ArithmeticSettings {
         [CurvePanel(title: "Held-out accuracy (greedy)", column: "accuracy", yLabel: "exact match", unitInterval: true)]
     }
 
-    func evaluate(_ actor: MLP, seed: UInt64, digits: Int, problems: Int? = nil) throws -> ArithmeticEvaluation {
+    func evaluate(_ actor: some PolicyNetwork, seed: UInt64, digits: Int, problems: Int? = nil) throws -> ArithmeticEvaluation {
         try ArithmeticEvaluator(config: environment).evaluate(
             actor: actor, seed: seed, problems: problems ?? evalProblems, digits: digits)
     }
@@ -33,7 +33,7 @@ extension ArithmeticSettings {
         ]
     }
 
-    public func heldOutEvaluation(_ actor: MLP, seed: UInt64) throws -> ArithmeticEvaluation {
+    public func heldOutEvaluation(_ actor: some PolicyNetwork, seed: UInt64) throws -> ArithmeticEvaluation {
         try evaluate(actor, seed: seed, digits: evalDigits)
     }
 
@@ -47,7 +47,7 @@ extension ArithmeticSettings {
 
     /// Accuracy by length — every trained length, then 2× and 4× the longest —
     /// with think tokens and where they were spent; also appended to eval.csv.
-    public func finish(_ trainer: Trainer<Env>, run: RunContext) throws {
+    public func finish<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, run: RunContext) throws {
         let console = run.console
         let trained = Array(environment.digits)
         var lengths = trained

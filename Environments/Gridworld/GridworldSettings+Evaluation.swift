@@ -32,7 +32,7 @@ extension GridworldSettings {
 
     /// Success rate, path efficiency, return and length over fresh episodes
     /// from the run's evaluation streams (the same episodes every call).
-    public func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws {
+    public func evaluate(actor: some PolicyNetwork, _ request: EvaluationRequest, run: RunContext) throws {
         var environment = try makeEnvironment()
         var inference = PolicyInference(network: actor)
         let root = RNG(seed: run.seed)

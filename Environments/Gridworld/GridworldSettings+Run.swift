@@ -1,4 +1,5 @@
 import RL
+import NN
 import RunStorage
 
 /// The gridworld's part of a training run: episode length and path
@@ -7,7 +8,7 @@ import RunStorage
 extension GridworldSettings {
     public static var progressColumns: [String] { ["episode_length", "path_efficiency"] }
 
-    public func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
+    public func progressFields<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
         [
             "episode_length": CSVField(measured: metrics.episodeLengthMean),
             "path_efficiency": CSVField(measured: metrics.episodeMetrics["path_efficiency"]),

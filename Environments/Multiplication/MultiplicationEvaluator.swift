@@ -168,7 +168,7 @@ public enum MultiplicationEvaluator {
 
     /// Greedy evaluation of an actor network.
     public static func evaluate(
-        actor: MLP, _ problems: [MultiplicationProblem], multipliers: ClosedRange<Int>, cap: Int, traces: Int = 0,
+        actor: some PolicyNetwork, _ problems: [MultiplicationProblem], multipliers: ClosedRange<Int>, cap: Int, traces: Int = 0,
         config: MultiplicationConfig
     ) throws -> MultiplicationEvaluation {
         var inference = PolicyInference(network: actor)

@@ -85,7 +85,7 @@ extension MultiplicationSettings {
         }
     }
 
-    public func evaluate(actor: MLP, _ request: EvaluationRequest, run: RunContext) throws {
+    public func evaluate(actor: some PolicyNetwork, _ request: EvaluationRequest, run: RunContext) throws {
         let range = request.multiplier ?? environment.multiplier, cap = request.thinkBudget ?? trainedCap
         BudgetForcing.warnIfAboveFixedCap(requested: request.thinkBudget, trained: environment.thinkBudget, console: run.console)
         let starts = try searchProblems(request, count: request.problems, heldOut: true, seed: run.seed) ?? []

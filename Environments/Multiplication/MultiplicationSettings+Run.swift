@@ -21,7 +21,7 @@ extension MultiplicationSettings {
 
     /// Greedy evaluation of `actor` on the run's held-out problems.
     func evaluate(
-        _ actor: MLP, seed: UInt64, digits: Int, multipliers: ClosedRange<Int>? = nil, cap: Int? = nil,
+        _ actor: some PolicyNetwork, seed: UInt64, digits: Int, multipliers: ClosedRange<Int>? = nil, cap: Int? = nil,
         problems: Int? = nil, traces: Int = 0
     ) throws -> MultiplicationEvaluation {
         let range = multipliers ?? environment.multiplier
@@ -38,7 +38,7 @@ extension MultiplicationSettings {
         ]
     }
 
-    public func heldOutEvaluation(_ actor: MLP, seed: UInt64) throws -> MultiplicationEvaluation {
+    public func heldOutEvaluation(_ actor: some PolicyNetwork, seed: UInt64) throws -> MultiplicationEvaluation {
         try evaluate(actor, seed: seed, digits: evalDigits)
     }
 
@@ -67,7 +67,7 @@ extension MultiplicationSettings {
 
     /// Accuracy and marks by multiplier, by cap and by length (beyond the
     /// trained ones), each beside the ideal reasoner; also appended to eval.csv.
-    public func finish(_ trainer: Trainer<Env>, run: RunContext) throws {
+    public func finish<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, run: RunContext) throws {
         let console = run.console, actor = trainer.actor.network
         var rows: [[String: CSVField]] = []
         func log(_ r: MultiplicationEvaluation) { rows.append(Self.evaluationRow(r, stage: "end of training", flops: trainer.flops)) }

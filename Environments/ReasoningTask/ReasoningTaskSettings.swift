@@ -14,7 +14,7 @@ public protocol ReasoningTaskSettings: EnvironmentSettings, WorkedExampleSetting
     /// The operand length the accuracy column is measured at.
     var evalDigits: Int { get }
     /// Greedy accuracy of `actor` on `evalProblems` held-out problems of `evalDigits` digits.
-    func heldOutEvaluation(_ actor: MLP, seed: UInt64) throws -> Evaluation
+    func heldOutEvaluation(_ actor: some PolicyNetwork, seed: UInt64) throws -> Evaluation
     /// The accuracy columns of progress.csv from one evaluation.
     func accuracyFields(_ result: Evaluation) -> [String: CSVField]
     /// `demos` worked examples as behaviour-cloning rows, drawn from `rng`.
@@ -52,7 +52,7 @@ extension ReasoningTaskSettings {
 
     /// The supervised warm start: behaviour cloning on `demos` worked
     /// examples, logged to `pretrain.csv`; row 0 is the held-out accuracy after it.
-    public func prepare(_ trainer: inout Trainer<Env>, run: RunContext) throws -> [String: CSVField] {
+    public func prepare<N: PolicyNetwork>(_ trainer: inout Trainer<Env, N>, run: RunContext) throws -> [String: CSVField] {
         let before = try heldOutEvaluation(trainer.actor.network, seed: run.seed)
         let note = beforeTrainingNote(before).map { " (\($0))" } ?? ""
         run.console.line("before training: \(Console.percent(before.accuracy)) exact match on \(evalProblems) held-out \(evalDigits)-digit problems\(note)")
@@ -71,7 +71,7 @@ extension ReasoningTaskSettings {
 
     /// Think tokens per training episode every update, and held-out
     /// accuracy every `evalEvery` updates and after the last.
-    public func progressFields(_ trainer: Trainer<Env>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
+    public func progressFields<N: PolicyNetwork>(_ trainer: Trainer<Env, N>, _ metrics: UpdateMetrics, isLast: Bool, run: RunContext) throws -> [String: CSVField] {
         var fields: [String: CSVField] = [
             "episode_think_tokens": metrics.episodeMetrics["think_tokens"].map(CSVField.double) ?? .missing,
             "episode_think_tokens_correct": CSVField(measured: metrics.episodeMetrics["think_tokens_correct"]),

@@ -1,4 +1,5 @@
 import Tensor
+import NN
 import RL
 import RunStorage
 
@@ -44,8 +45,8 @@ extension WorkedExampleSettings {
     /// Behaviour cloning of the worked examples' actions for `bcSteps`
     /// steps, one `pretrain.csv` row per step; the last step's progress, or
     /// nil when Ctrl-C stopped it mid-way (the run then keeps nothing of it).
-    func cloneWorkedExamples<E: Environment>(
-        _ trainer: inout Trainer<E>, observations: Tensor, masks: [Bool], actions: [Int], run: RunContext
+    func cloneWorkedExamples<E: Environment, N: PolicyNetwork>(
+        _ trainer: inout Trainer<E, N>, observations: Tensor, masks: [Bool], actions: [Int], run: RunContext
     ) throws -> BehaviourCloning.Progress? {
         let csv = try CSVWriter(creating: run.directory.pretrain, columns: ["step", "loss", "demo_accuracy"])
         defer { csv.close() }

@@ -84,7 +84,7 @@ public enum TestTimeSearch {
     /// per problem. `answer` is what majority voting compares. With
     /// `--select verifier` the verifier is the run's `verifier.bin`.
     public static func run<Env: Environment>(
-        _ starts: [Env], _ options: SearchOptions, actor: MLP, policyRNG: RNG, directory: RunDirectory,
+        _ starts: [Env], _ options: SearchOptions, actor: some PolicyNetwork, policyRNG: RNG, directory: RunDirectory,
         answer: (Env) -> [UInt8]
     ) throws -> SearchOutcome<Env> {
         try options.validate()
@@ -100,7 +100,7 @@ public enum TestTimeSearch {
 
     /// The same with the verifier given (tests, `rltrain train-verifier`'s own report).
     public static func run<Env: Environment>(
-        _ starts: [Env], _ options: SearchOptions, actor: MLP, verifier: Verifier?, policyRNG: RNG,
+        _ starts: [Env], _ options: SearchOptions, actor: some PolicyNetwork, verifier: Verifier?, policyRNG: RNG,
         answer: (Env) -> [UInt8]
     ) throws -> SearchOutcome<Env> {
         guard !starts.isEmpty else { throw SearchError("no problems to search") }

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import RL
 import Environments
 
@@ -30,14 +31,14 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var total: Double { networks + samples + checkpoint }
 
     /// The estimate for `ppo` on an environment with these observation and action sizes.
-    public init(ppo: PPOConfig, observationSize: Int, actionCount: Int) {
+    public init(ppo: PPOConfig, network: MLPSettings, observationSize: Int, actionCount: Int) {
         let floatBytes = 4.0
         func parameters(_ sizes: [Int]) -> Double {
             zip(sizes, sizes.dropFirst()).reduce(0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
         }
-        let hidden = ppo.hidden.reduce(0.0) { $0 + Double($1) }
-        let actor = parameters([observationSize] + ppo.hidden + [actionCount])
-        let critic = ppo.algorithm.usesCritic ? parameters([observationSize] + ppo.hidden + [1]) : 0
+        let hidden = network.hidden.reduce(0.0) { $0 + Double($1) }
+        let actor = parameters(network.sizes(inputSize: observationSize, outputSize: actionCount))
+        let critic = ppo.algorithm.usesCritic ? parameters(network.sizes(inputSize: observationSize, outputSize: 1)) : 0
         let reference = ppo.klCoef > 0 ? actor : 0
         // Value, gradient, first and second moment; the reference has no optimiser.
         let floats = 4 * (actor + critic) + 2 * reference
@@ -88,7 +89,7 @@ extension RunConfig {
         } catch {
             throw ConfigError("\(error)")
         }
-        return MemoryEstimate(ppo: ppo, observationSize: observationSize, actionCount: actionCount)
+        return MemoryEstimate(ppo: ppo, network: network, observationSize: observationSize, actionCount: actionCount)
     }
 
     /// Refuses a run whose estimated memory exceeds `limit` bytes (by

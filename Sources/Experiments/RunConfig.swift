@@ -1,13 +1,16 @@
 import Foundation
+import NN
 import RL
 import Environments
 
 /// Every setting of a run — what `config.json` holds, defaults included, and
 /// what `--resume` and `rltrain eval` rebuild the run from: the environment
-/// (by name, with its settings under that name), PPO's hyperparameters and
-/// the run's own settings.
+/// (by name, with its settings under that name), PPO's hyperparameters, the
+/// networks' architecture and the run's own settings.
 public struct RunConfig: Sendable, Equatable {
     public var ppo: PPOConfig
+    /// The actor's and the critic's architecture (`--hidden`, `--activation`).
+    public var network = MLPSettings()
     public var environment: any EnvironmentSettings
     public var run: RunSettings
 
@@ -83,6 +86,7 @@ public struct RunConfig: Sendable, Equatable {
             throw ConfigError("--envs-per-worker must be a positive integer, got \(run.envsPerWorker)")
         }
         try ppo.validate()
+        if let message = network.validationError() { throw ConfigError(message) }
         if run.checkpointEvery <= 0 {
             throw ConfigError("--checkpoint-every must be a positive integer, got \(run.checkpointEvery)")
         }
@@ -113,12 +117,12 @@ public struct RunConfig: Sendable, Equatable {
     public var environmentDescription: String { environment.label }
 
     public static func == (lhs: RunConfig, rhs: RunConfig) -> Bool {
-        lhs.ppo == rhs.ppo && lhs.run == rhs.run && lhs.environment.isEqual(to: rhs.environment)
+        lhs.ppo == rhs.ppo && lhs.network == rhs.network && lhs.run == rhs.run && lhs.environment.isEqual(to: rhs.environment)
     }
 }
 
 extension RunConfig: Codable {
-    /// `env` (the name), `ppo`, `run`, and the environment's settings under
+    /// `env` (the name), `ppo`, `network`, `run`, and the environment's settings under
     /// its name. Keys of other environments (written by earlier versions,
     /// which stored every environment's settings) are ignored.
     private struct Key: CodingKey {
@@ -133,6 +137,7 @@ extension RunConfig: Codable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(env, forKey: Key("env"))
         try container.encode(ppo, forKey: Key("ppo"))
+        try container.encode(network, forKey: Key("network"))
         try container.encode(run, forKey: Key("run"))
         try environment.encode(to: container.superEncoder(forKey: Key(env)))
     }
@@ -146,6 +151,10 @@ extension RunConfig: Codable {
                 debugDescription: "unknown environment '\(name)' (known: \(EnvironmentRegistry.names.joined(separator: ", ")))")
         }
         ppo = try container.decode(PPOConfig.self, forKey: Key("ppo"))
+        // Files written before the network had a key of its own keep its
+        // settings among PPO's.
+        network = try container.decodeIfPresent(MLPSettings.self, forKey: Key("network"))
+            ?? container.decode(MLPSettings.self, forKey: Key("ppo"))
         run = try container.decode(RunSettings.self, forKey: Key("run"))
         environment = try type.init(from: container.superDecoder(forKey: Key(name)))
     }

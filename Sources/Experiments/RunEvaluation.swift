@@ -34,6 +34,6 @@ public enum RunEvaluation {
         guard FileManager.default.fileExists(atPath: directory.checkpoint) else {
             throw ConfigFileError("\(directory.path) has no checkpoint yet: nothing to evaluate")
         }
-        return try CheckpointPayload<E>.load(from: directory, config: config).1.actor.network
+        return try CheckpointPayload<E>.load(from: directory, config: config, network: config.network).1.actor.network
     }
 }

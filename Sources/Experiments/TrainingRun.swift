@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import NN
 import RL
 import RunStorage
 import Plotting
@@ -124,7 +125,8 @@ public enum TrainingRun {
     private static func train<S: EnvironmentSettings>(
         _ settings: S, config: RunConfig, directory: RunDirectory, resuming: Bool, options: Options
     ) throws -> Outcome {
-        var loop = try TrainingLoop(settings: settings, config: config, directory: directory, resuming: resuming, options: options)
+        var loop = try TrainingLoop<S, RunNetwork>(
+            settings: settings, config: config, network: config.network, directory: directory, resuming: resuming, options: options)
         return try loop.run()
     }
 }
@@ -134,19 +136,26 @@ public struct FailedOnAnotherRank: Error, CustomStringConvertible {
     public var description: String { "stopped: rank 0 failed (its message says why)" }
 }
 
+/// The network a run described by config.json trains: the MLP, with the
+/// settings `RunConfig.network`. A test may train another `PolicyNetwork`
+/// through `TrainingLoop` directly.
+public typealias RunNetwork = MLP
+
 /// What a checkpoint's payload holds (JSON inside the checksummed container).
-struct CheckpointPayload<E: Environment>: Codable, Sendable {
+typealias CheckpointPayload<E: Environment> = NetworkCheckpointPayload<E, RunNetwork>
+
+struct NetworkCheckpointPayload<E: Environment, N: PolicyNetwork>: Codable, Sendable {
     var config: RunConfig
-    var state: Trainer<E>.State
+    var state: Trainer<E, N>.State
     var wallSeconds: Double
     var progressRows: Int
 
     /// The run's checkpoint, checked (container) and decoded (payload); one
     /// line naming the file when it is damaged or for another environment.
-    static func read(from directory: RunDirectory) throws -> CheckpointPayload {
+    static func read(from directory: RunDirectory) throws -> NetworkCheckpointPayload {
         let payload = try Checkpoint.read(from: directory.checkpoint)
         do {
-            return try JSONDecoder().decode(CheckpointPayload.self, from: payload)
+            return try JSONDecoder().decode(NetworkCheckpointPayload.self, from: payload)
         } catch {
             throw ConfigFileError("\(directory.checkpoint) does not fit this run: \(RunRecord.describe(error))")
         }
@@ -159,14 +168,14 @@ struct CheckpointPayload<E: Environment>: Codable, Sendable {
     /// Under data parallelism rank 0 reads the file and every rank takes its
     /// environments from it.
     static func load(
-        from directory: RunDirectory, config: RunConfig, collective: (any Collective)? = nil
-    ) throws -> (CheckpointPayload, Trainer<E>) {
+        from directory: RunDirectory, config: RunConfig, network: N.Settings, collective: (any Collective)? = nil
+    ) throws -> (NetworkCheckpointPayload, Trainer<E, N>) {
         let saved = try TrainingRun.onRoot(collective) { try read(from: directory) }
         guard saved.config == config else {
             throw ConfigFileError("\(directory.checkpoint) was written for another configuration than \(directory.config)")
         }
         do {
-            return (saved, try Trainer(config: config.ppo, state: saved.state, collective: collective))
+            return (saved, try Trainer(config: config.ppo, network: network, state: saved.state, collective: collective))
         } catch {
             throw ConfigFileError("\(directory.checkpoint): \(error)")
         }
@@ -185,34 +194,39 @@ struct CheckpointPayload<E: Environment>: Codable, Sendable {
 /// One run's loop over updates: each update's `progress.csv` row (common
 /// columns from the trainer, the environment's from its settings), the
 /// progress line, checkpoints, and the environment's closing summary.
-struct TrainingLoop<S: EnvironmentSettings> {
+struct TrainingLoop<S: EnvironmentSettings, N: PolicyNetwork> {
     let settings: S
     let config: RunConfig
+    let network: N.Settings
     let directory: RunDirectory
     let options: TrainingRun.Options
     let context: RunContext
-    var trainer: Trainer<S.Env>
+    var trainer: Trainer<S.Env, N>
     var wallSecondsBefore = 0.0
     var progressRows = 0
     let resuming: Bool
     /// The checkpoint being written, if any (`saveCheckpoint`).
     var pendingCheckpoint: BackgroundWrite?
 
-    init(settings: S, config: RunConfig, directory: RunDirectory, resuming: Bool, options: TrainingRun.Options) throws {
+    init(
+        settings: S, config: RunConfig, network: N.Settings, directory: RunDirectory, resuming: Bool, options: TrainingRun.Options
+    ) throws {
         self.settings = settings
         self.config = config
+        self.network = network
         self.directory = directory
         self.options = options
         self.resuming = resuming
         context = RunContext(directory: directory, console: options.console, seed: config.ppo.seed, shouldStop: options.shouldStop)
         if resuming {
-            let (saved, trainer) = try CheckpointPayload<S.Env>.load(from: directory, config: config, collective: options.collective)
+            let (saved, trainer) = try NetworkCheckpointPayload<S.Env, N>.load(
+                from: directory, config: config, network: network, collective: options.collective)
             self.trainer = trainer
             wallSecondsBefore = saved.wallSeconds
             progressRows = saved.progressRows
         } else {
             let environment = try settings.makeEnvironment()
-            trainer = Trainer(config: config.ppo, collective: options.collective) { _ in environment }
+            trainer = Trainer(config: config.ppo, network: network, collective: options.collective) { _ in environment }
         }
     }
 
@@ -354,7 +368,7 @@ struct TrainingLoop<S: EnvironmentSettings> {
         try finishCheckpoint()
         let state = trainer.state
         guard options.isRoot else { return }
-        let payload = CheckpointPayload<S.Env>(config: config, state: state, wallSeconds: wallSeconds, progressRows: rows)
+        let payload = NetworkCheckpointPayload<S.Env, N>(config: config, state: state, wallSeconds: wallSeconds, progressRows: rows)
         let directory = self.directory
         pendingCheckpoint = BackgroundWrite { try payload.write(to: directory) }
     }

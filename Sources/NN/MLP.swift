@@ -7,7 +7,7 @@ import Tensor
 /// caller-owned `Workspace`, so several threads can run one network at once
 /// (each with its own workspace) and a steady-state training step allocates
 /// nothing.
-public struct MLP: Module, Codable, Equatable {
+public struct MLP: PolicyNetwork {
     /// Layer widths, input first: `[obs, 64, 64, actions]`.
     public let sizes: [Int]
     public let activation: Activation
@@ -54,46 +54,14 @@ public struct MLP: Module, Codable, Equatable {
     public var outputSize: Int { sizes[sizes.count - 1] }
     public var architecture: String { sizes.map(String.init).joined(separator: "-") }
 
-    /// The activations of one forward pass (kept for the backward pass) and
-    /// the gradient buffers of one backward pass.
-    public struct Workspace: Sendable {
-        /// outputs[i] is layer i's output, after its activation for hidden layers.
-        public var outputs: [Tensor]
-        var gradients: [Tensor]
+    public typealias Workspace = NetworkWorkspace
+    public typealias Input = NetworkInput
 
-        public init() {
-            outputs = []
-            gradients = []
-        }
-    }
-
-    /// A batch of inputs: dense, or sparse (one-hot and binary features),
-    /// which the first layer then multiplies as a sum of rows of its weights.
-    /// The two give the same function; the sums are taken in another order.
-    public enum Input: Sendable {
-        case dense(Tensor)
-        case sparse(SparseRows)
-
-        public var rows: Int {
-            switch self {
-            case .dense(let x): x.rank == 2 ? x.shape[0] : 0
-            case .sparse(let x): x.rows
-            }
-        }
-
-        public var columns: Int {
-            switch self {
-            case .dense(let x): x.rank == 2 ? x.shape[1] : -1
-            case .sparse(let x): x.columns
-            }
-        }
-    }
-
-    /// Runs a batch x of shape [batch, inputs]; returns [batch, outputs].
-    @discardableResult
-    public func forward(_ x: Tensor, workspace: inout Workspace) -> Tensor {
-        precondition(x.rank == 2, "MLP input \(x.shape) is not a batch of rows")
-        return forward(.dense(x), workspace: &workspace)
+    /// The `PolicyNetwork` initialiser: widths [inputSize] + hidden + [outputSize].
+    public init(inputSize: Int, outputSize: Int, settings: MLPSettings, outputGain: Double, rng: inout some RandomNumberGenerator) {
+        self.init(
+            sizes: settings.sizes(inputSize: inputSize, outputSize: outputSize), activation: settings.hiddenActivation,
+            outputGain: outputGain, rng: &rng)
     }
 
     /// Runs a batch, dense or sparse; returns [batch, outputs].
@@ -118,20 +86,11 @@ public struct MLP: Module, Codable, Equatable {
     }
 
     /// Backpropagates dL/dy for the batch `x` last passed through `forward`
-    /// with this workspace, accumulating into every parameter's gradient.
-    /// The gradient with respect to `x` is not needed by PPO and is returned
-    /// only when `inputGradient` is true (for tests and stacked models).
+    /// with this workspace, accumulating into every parameter's gradient;
+    /// dL/dx only when `inputGradient` is true (for tests and stacked models).
     @discardableResult
     public mutating func backward(
-        _ x: Tensor, outputGradient: Tensor, workspace: inout Workspace, inputGradient: Bool = false
-    ) -> Tensor? {
-        backward(.dense(x), outputGradient: outputGradient, workspace: &workspace, inputGradient: inputGradient)
-    }
-
-    /// The same for a dense or sparse batch.
-    @discardableResult
-    public mutating func backward(
-        _ x: Input, outputGradient: Tensor, workspace: inout Workspace, inputGradient: Bool = false
+        _ x: Input, outputGradient: Tensor, workspace: inout Workspace, inputGradient: Bool
     ) -> Tensor? {
         precondition(workspace.outputs.count == layers.count, "MLP.backward before forward")
         precondition(outputGradient.shape == workspace.outputs[layers.count - 1].shape,
@@ -212,6 +171,18 @@ public struct MLP: Module, Codable, Equatable {
             if i > 0 { flops += Double(3 * batch * inputs) }  // activation derivative
         }
         return flops
+    }
+
+    public static func forwardFLOPs(inputSize: Int, outputSize: Int, settings: MLPSettings, batch: Int) -> Double {
+        forwardFLOPs(sizes: settings.sizes(inputSize: inputSize, outputSize: outputSize), activation: settings.hiddenActivation, batch: batch)
+    }
+
+    public static func backwardFLOPs(inputSize: Int, outputSize: Int, settings: MLPSettings, batch: Int) -> Double {
+        backwardFLOPs(sizes: settings.sizes(inputSize: inputSize, outputSize: outputSize), batch: batch)
+    }
+
+    public static func parameterCount(inputSize: Int, outputSize: Int, settings: MLPSettings) -> Int {
+        parameterCount(sizes: settings.sizes(inputSize: inputSize, outputSize: outputSize))
     }
 
     public static func parameterCount(sizes: [Int]) -> Int {

@@ -167,7 +167,8 @@ public struct SweepPlan: Sendable {
         } catch {
             throw SweepError("\(source): point \(point): \(oneLine(error))")
         }
-        let perStep = config.ppo.flopsPerEnvStep(observationSize: environment.observationSize, actionCount: environment.actionCount)
+        let perStep = config.ppo.flopsPerEnvStep(
+            network: config.network, observationSize: environment.observationSize, actionCount: environment.actionCount)
         let batches = max(1, Int((budget / perStep / Double(config.ppo.batchSize)).rounded()))
         return batches * config.ppo.batchSize
     }

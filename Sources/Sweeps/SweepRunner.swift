@@ -151,7 +151,7 @@ public struct SweepRunner: Sendable {
     /// the warm start and evaluations, times the network's size (a rough
     /// model; the ETA is refined as runs finish).
     static func weight(_ config: RunConfig) -> Double {
-        let widths = config.ppo.hidden
+        let widths = config.network.hidden
         let params = zip([8] + widths, widths + [8]).reduce(0) { $0 + $1.0 * $1.1 }
         return (Double(config.ppo.totalTimesteps) + config.environment.warmStartCost) * (1 + Double(params) / 1000)
     }

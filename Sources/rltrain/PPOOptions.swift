@@ -1,4 +1,5 @@
 import ArgumentParser
+import NN
 import RL
 
 extension PolicyAlgorithmKind: ExpressibleByArgument {}
@@ -84,6 +85,12 @@ struct PPOOptions: ParsableArguments {
         }
     }
 
+    /// The architecture flags, onto the networks' settings.
+    func apply(to network: inout MLPSettings) {
+        if let hidden { network.hidden = hidden.widths }
+        if let activation { network.activation = activation }
+    }
+
     func apply(to c: inout PPOConfig, envsPerWorker perWorker: inout Int) {
         if let algo { c.algorithm = algo }
         if !c.algorithm.usesCritic { c.groupSize = groupSize ?? 8 } else if let groupSize { c.groupSize = groupSize }
@@ -104,8 +111,6 @@ struct PPOOptions: ParsableArguments {
         if let vfCoef { c.vfCoef = vfCoef }
         if let maxGradNorm { c.maxGradNorm = maxGradNorm }
         if let targetKl { c.targetKL = targetKl }
-        if let hidden { c.hidden = hidden.widths }
-        if let activation { c.activation = activation }
         if let workers { c.workers = workers }
         // More workers mean more data per update, unless --num-envs fixes the total.
         if let envsPerWorker { perWorker = envsPerWorker }

@@ -40,6 +40,7 @@ struct Train: ParsableCommand {
     func makeConfig() throws -> RunConfig {
         var config = RunConfig.defaults(for: env?.type ?? EnvironmentRegistry.defaultEnvironment)
         ppo.apply(to: &config.ppo, envsPerWorker: &config.run.envsPerWorker)
+        ppo.apply(to: &config.network)
         try config.applyEnvironmentArguments(environmentArguments)
         runOptions.apply(to: &config.run)
         try config.validate()

@@ -48,7 +48,7 @@ public enum CheckpointDamage: String, CaseIterable, Sendable {
 
     /// Whether `state` has what this damage changes (a critic, a reference,
     /// moments: an optimiser that has stepped).
-    public func applies<E: Environment>(to state: Trainer<E>.State) -> Bool {
+    public func applies<E: Environment>(to state: Trainer<E, MLP>.State) -> Bool {
         switch self {
         case .criticMissing: state.critic != nil
         case .referenceOfAnotherWidth: state.reference != nil
@@ -58,7 +58,7 @@ public enum CheckpointDamage: String, CaseIterable, Sendable {
     }
 
     /// Applies the damage to `state`.
-    public func apply<E: Environment>(to state: inout Trainer<E>.State) throws {
+    public func apply<E: Environment>(to state: inout Trainer<E, MLP>.State) throws {
         var network = state.actor.network
         switch self {
         case .transposedWeight:

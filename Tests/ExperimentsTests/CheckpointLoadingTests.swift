@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import NN
 import RL
 import Environments
 import TestSupport
@@ -119,7 +120,7 @@ final class CheckpointLoadingTests: XCTestCase {
         let a = try stoppedRun(dir, name: "a")
         // Another network shape: the same run, but config.json edited to 32,32.
         var record = try RunRecord.read(from: a)
-        record.config.ppo.hidden = [32, 32]
+        record.config.network.hidden = [32, 32]
         try record.write(to: a)
         assertRefused(a, "another configuration")
         // Another seed's checkpoint copied in.
@@ -127,7 +128,7 @@ final class CheckpointLoadingTests: XCTestCase {
         config.ppo.seed = 2
         let (b, _) = try TrainingRun.start(config, options: RunFixtures.quiet(stopAfter: 1))
         try write(try bytes(b.checkpoint), dir.file("a/checkpoint.bin"))
-        record.config.ppo.hidden = [64, 64]
+        record.config.network.hidden = [64, 64]
         try record.write(to: a)
         assertRefused(a, "another configuration")
     }
@@ -139,17 +140,15 @@ final class CheckpointLoadingTests: XCTestCase {
         config.numEnvs = 2
         config.numSteps = 8
         config.totalTimesteps = 64
-        config.hidden = [8]
         let map = try GridMap.layout(named: "empty-5")
-        let trainer = Trainer(config: config) { _ in GridworldEnvironment(map: map) }
+        let trainer = Trainer<GridworldEnvironment, MLP>(config: config, network: MLPSettings(hidden: [8])) { _ in GridworldEnvironment(map: map) }
         var other = config
-        other.hidden = [16]
-        XCTAssertThrowsError(try Trainer(config: other, state: trainer.state)) { error in
+        XCTAssertThrowsError(try Trainer<GridworldEnvironment, MLP>(config: other, network: MLPSettings(hidden: [16]), state: trainer.state)) { error in
             XCTAssertTrue("\(error)".contains("the checkpoint's networks are"), "\(error)")
         }
         other = config
         other.numEnvs = 4
-        XCTAssertThrowsError(try Trainer(config: other, state: trainer.state)) { error in
+        XCTAssertThrowsError(try Trainer<GridworldEnvironment, MLP>(config: other, network: MLPSettings(hidden: [8]), state: trainer.state)) { error in
             XCTAssertTrue("\(error)".contains("holds 2 environments"), "\(error)")
         }
     }

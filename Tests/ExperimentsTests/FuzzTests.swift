@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import NN
 import RL
 import Environments
 import TestSupport
@@ -52,7 +53,7 @@ final class FuzzTests: XCTestCase {
     /// A tiny run's checkpoint: small enough to decode thousands of times.
     private func tinyRun(_ env: TestEnvironment, _ dir: TemporaryDirectory) throws -> (RunConfig, RunDirectory) {
         var config = RunFixtures.config(env, runsDir: dir.path, name: "tiny-\(env)")
-        config.ppo.hidden = [4]
+        config.network.hidden = [4]
         config.ppo.numEnvs = 2
         config.ppo.numSteps = 8
         config.ppo.numMinibatches = 2
@@ -68,7 +69,7 @@ final class FuzzTests: XCTestCase {
     /// Loads the checkpoint the way `--resume` does; true when it loaded.
     private func load(_ config: RunConfig, _ directory: RunDirectory) -> Bool {
         func open<S: EnvironmentSettings>(_ settings: S) throws {
-            _ = try TrainingLoop(settings: settings, config: config, directory: directory, resuming: true, options: RunFixtures.quiet())
+            _ = try TrainingLoop<S, MLP>(settings: settings, config: config, network: config.network, directory: directory, resuming: true, options: RunFixtures.quiet())
         }
         do {
             try open(config.environment)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import NN
 import RL
 import Environments
 import TestSupport
@@ -14,11 +15,11 @@ final class MemoryEstimateTests: XCTestCase {
     func testNetworkTermMatchesTheTrainersParameters() throws {
         for (env, algorithm) in [(TestEnvironment.gridworld, PolicyAlgorithmKind.ppo), (.arithmetic, .ppo), (.arithmetic, .grpo)] {
             var config = RunFixtures.config(env, runsDir: "/nonexistent", name: "x")
-            config.ppo.hidden = [24, 40]
+            config.network.hidden = [24, 40]
             config.ppo.algorithm = algorithm
             if !algorithm.usesCritic { config.ppo.groupSize = 3; config.ppo.klCoef = 0.1 }
             let estimate = try config.memoryEstimate()
-            let built = try builtNetworks(config.environment, config.ppo)
+            let built = try builtNetworks(config.environment, config.ppo, config.network)
             let referenceFloats = algorithm.usesCritic ? 0 : 2 * built.actor
             XCTAssertEqual(estimate.networks, Double(16 * (built.actor + built.critic) + 4 * referenceFloats), "\(env) \(algorithm)")
             // The checkpoint holds each of those floats as 4/3 × 4 bytes of base64, twice while written.
@@ -28,9 +29,11 @@ final class MemoryEstimateTests: XCTestCase {
     }
 
     /// The parameter counts of the networks a trainer builds for `ppo`.
-    private func builtNetworks<S: EnvironmentSettings>(_ settings: S, _ ppo: PPOConfig) throws -> (actor: Int, critic: Int, observationSize: Int) {
+    private func builtNetworks<S: EnvironmentSettings>(
+        _ settings: S, _ ppo: PPOConfig, _ network: MLPSettings
+    ) throws -> (actor: Int, critic: Int, observationSize: Int) {
         let environment = try settings.makeEnvironment()
-        let trainer = Trainer(config: ppo) { _ in environment }
+        let trainer = Trainer<S.Env, MLP>(config: ppo, network: network) { _ in environment }
         return (trainer.actor.network.parameterCount, trainer.critic?.network.parameterCount ?? 0, environment.observationSize)
     }
 
@@ -41,7 +44,7 @@ final class MemoryEstimateTests: XCTestCase {
             XCTAssertLessThan(try config.memoryEstimate().total, 100e6, "\(env): the default run needs well under 100 MB")
         }
         var wide = RunConfig.defaults(for: .arithmetic)
-        wide.ppo.hidden = [65536, 65536]
+        wide.network.hidden = [65536, 65536]
         let estimate = try wide.memoryEstimate()
         XCTAssertGreaterThan(estimate.networks, 2 * 16 * 65536.0 * 65536)
         XCTAssertThrowsError(try wide.validate()) { error in

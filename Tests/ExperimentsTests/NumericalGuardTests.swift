@@ -47,7 +47,7 @@ struct PoisonedGridworldSettings: EnvironmentSettings {
     static var evaluationOptions: [CommandLineOption<GridworldSettings.EvaluationRequest>] { [] }
     static func validate(_ request: GridworldSettings.EvaluationRequest) throws(ConfigError) {}
     static var evaluationColumns: [String] { [] }
-    func evaluate(actor: MLP, _ request: GridworldSettings.EvaluationRequest, run: RunContext) throws {}
+    func evaluate(actor: some PolicyNetwork, _ request: GridworldSettings.EvaluationRequest, run: RunContext) throws {}
 
     static let registered: Void = EnvironmentRegistry.register(PoisonedGridworldSettings.self)
 }
@@ -66,8 +66,8 @@ final class NumericalGuardTests: XCTestCase {
         let directory = RunDirectory(path: dir.file("poisoned"))
         try directory.create()
         try RunRecord(config: config).write(to: directory)
-        func loop(resuming: Bool) throws -> TrainingLoop<PoisonedGridworldSettings> {
-            try TrainingLoop(settings: poisoned, config: config, directory: directory, resuming: resuming, options: RunFixtures.quiet())
+        func loop(resuming: Bool) throws -> TrainingLoop<PoisonedGridworldSettings, MLP> {
+            try TrainingLoop(settings: poisoned, config: config, network: config.network, directory: directory, resuming: resuming, options: RunFixtures.quiet())
         }
         var first = try loop(resuming: false)
         XCTAssertThrowsError(try first.run()) { error in
@@ -96,7 +96,7 @@ final class NumericalGuardTests: XCTestCase {
         config.ppo.learningRate = 1e30
         let directory = RunDirectory(path: dir.file("lr"))
         try directory.create()
-        var loop = try TrainingLoop(settings: config.gridworld, config: config, directory: directory, resuming: false, options: RunFixtures.quiet())
+        var loop = try TrainingLoop<GridworldSettings, MLP>(settings: config.gridworld, config: config, network: config.network, directory: directory, resuming: false, options: RunFixtures.quiet())
         XCTAssertThrowsError(try loop.run()) { error in
             guard case .nonFinite(let update, let quantity)? = error as? TrainingError else {
                 return XCTFail("unexpected error \(error)")

@@ -105,7 +105,7 @@ final class SweepFLOPBudgetTests: XCTestCase {
             let budget = try XCTUnwrap(spec.flopBudget(for: entry.run))
             let ppo = entry.config.ppo
             XCTAssertEqual(ppo.totalTimesteps % ppo.batchSize, 0)
-            let perStep = ppo.flopsPerEnvStep(observationSize: 32, actionCount: 12)  // the arithmetic column view
+            let perStep = ppo.flopsPerEnvStep(network: entry.config.network, observationSize: 32, actionCount: 12)  // the arithmetic column view
             XCTAssertEqual(Double(ppo.totalTimesteps) * perStep, budget, accuracy: Double(ppo.batchSize) * perStep)
             XCTAssertFalse(spec.arguments(for: entry.run).contains("--flop-budget"), "not a flag")
         }

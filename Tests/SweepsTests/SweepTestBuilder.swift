@@ -27,7 +27,7 @@ let testSweepBuilder: SweepConfigBuilder = { arguments in
         case "demos": config.arithmetic.demos = try int(flag, value)
         case "bc-steps": config.arithmetic.bcSteps = try int(flag, value)
         case "eval-problems": config.arithmetic.evalProblems = try int(flag, value)
-        case "hidden": config.ppo.hidden = value.split(separator: ",").map { Int($0)! }
+        case "hidden": config.network.hidden = value.split(separator: ",").map { Int($0)! }
         case "learning-rate": config.ppo.learningRate = Double(value)!
         default: throw SweepError("Unknown option '--\(flag)'")
         }

@@ -143,7 +143,7 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
         try put(good, grid.checkpoint)
         // Another network shape: config.json edited to 32,32 hidden units.
         var record = try RunRecord.read(from: grid)
-        record.config.ppo.hidden = [32, 32]
+        record.config.network.hidden = [32, 32]
         try record.write(to: grid)
         try assertBadInput(["--resume", grid.path], "another configuration", in: dir)
         try put(goodConfig.prefix(goodConfig.count / 2), grid.config)

@@ -4,15 +4,15 @@ import NN
 /// Acts with a trained actor one observation at a time: what evaluation,
 /// `rltrain eval` and the demonstrations need. Greedy takes the most
 /// probable available action; otherwise the action is sampled.
-public struct PolicyInference: Sendable {
-    public let network: MLP
+public struct PolicyInference<N: PolicyNetwork>: Sendable {
+    public let network: N
     private var input: Tensor
-    private var workspace = MLP.Workspace()
+    private var workspace = NetworkWorkspace()
     private var logProbabilities: [Float]
     /// logits / T, for sampling at a temperature other than 1.
     private var scaledLogits: [Float]
 
-    public init(network: MLP) {
+    public init(network: N) {
         self.network = network
         input = Tensor(zeros: [1, network.inputSize])
         logProbabilities = [Float](repeating: 0, count: network.outputSize)
@@ -36,7 +36,7 @@ public struct PolicyInference: Sendable {
     ) -> Int {
         precondition(temperature >= 0 && temperature.isFinite, "temperature must be finite and ≥ 0, got \(temperature)")
         precondition(observation.count == network.inputSize && mask.count == network.outputSize,
-                     "policy input: \(observation.count) floats and \(mask.count) flags for a \(network.sizes) network")
+                     "policy input: \(observation.count) floats and \(mask.count) flags for a \(network.architecture) network")
         _ = input.scalars.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: observation) }
         let logits = network.forward(input, workspace: &workspace)
         let count = network.outputSize

@@ -10,7 +10,7 @@ public struct Minibatch: Sendable {
     /// The samples' observations, as the networks take them: sparse rows
     /// when the rollout's observations were sparse (`RolloutBuffer.sparseObservations`),
     /// else a dense [size, observationSize] tensor.
-    var observations: MLP.Input { isSparse ? .sparse(sparseObservations) : .dense(denseObservations) }
+    var observations: NetworkInput { isSparse ? .sparse(sparseObservations) : .dense(denseObservations) }
     private(set) var isSparse = false
     private var denseObservations: Tensor
     private var sparseObservations: SparseRows

@@ -25,8 +25,8 @@ extension RolloutWorker {
     /// numEnvs × numSteps samples. Inference runs on the playing environments
     /// only. Returns each environment's trace, the finished episodes in
     /// (step, env) order, and the rows the actor and the reference evaluated.
-    mutating func collectGroups(
-        actor: MLP, reference: MLP?, groupSize: Int, stepsPerEnvironment: Int, firstGroup: Int
+    mutating func collectGroups<N: PolicyNetwork>(
+        actor: N, reference: N?, groupSize: Int, stepsPerEnvironment: Int, firstGroup: Int
     ) -> (traces: [EpisodeTrace], episodes: [EpisodeRecord], actorRows: Int, referenceRows: Int) {
         let n = slots.count
         let groups = n / groupSize
@@ -39,7 +39,7 @@ extension RolloutWorker {
         var rounds = [Int](repeating: 0, count: groups)
         var records: [EpisodeRecord] = []
         var actorRows = 0, referenceRows = 0
-        var referenceWorkspace = MLP.Workspace()
+        var referenceWorkspace = NetworkWorkspace()
         var masks: [Bool] = []
         var referenceLogProbabilities = [Float](repeating: 0, count: actionCount)
 

@@ -12,8 +12,8 @@ struct RolloutWorker<E: Environment>: Sendable {
 
     var observations: Tensor
     var logProbabilities: [Float]
-    var actorWorkspace = MLP.Workspace()
-    private var criticWorkspace = MLP.Workspace()
+    var actorWorkspace = NetworkWorkspace()
+    private var criticWorkspace = NetworkWorkspace()
     /// The inference batch as sparse rows, when it is sparse enough.
     private var sparseBatch: SparseRows
 
@@ -32,7 +32,7 @@ struct RolloutWorker<E: Environment>: Sendable {
     /// step, and with a critic V(s_t) and the V(s_{t+1}) that GAE bootstraps
     /// from. Returns the episodes that ended, in (step, env) order, and the
     /// rows the critic evaluated (for the FLOP count).
-    mutating func collect(actor: MLP, critic: MLP?, buffer: RolloutBuffer) -> (episodes: [EpisodeRecord], criticRows: Int) {
+    mutating func collect<N: PolicyNetwork>(actor: N, critic: N?, buffer: RolloutBuffer) -> (episodes: [EpisodeRecord], criticRows: Int) {
         var episodes: [EpisodeRecord] = []
         // Truncated episodes' final observations, bootstrapped after the loop.
         var finalObservations: [Float] = []
@@ -100,8 +100,8 @@ struct RolloutWorker<E: Environment>: Sendable {
     /// the value of the state after the last step at the rollout's end, the
     /// final observation's value on truncation, and nothing (0) on
     /// termination. Returns the extra critic rows it evaluated.
-    private mutating func bootstrapValues(
-        critic: MLP, buffer: RolloutBuffer, finalObservations: [Float], finalSamples: [Int]
+    private mutating func bootstrapValues<N: PolicyNetwork>(
+        critic: N, buffer: RolloutBuffer, finalObservations: [Float], finalSamples: [Int]
     ) -> Int {
         let steps = buffer.numSteps
         writeObservations(masksInto: nil, step: 0)
@@ -131,7 +131,7 @@ struct RolloutWorker<E: Environment>: Sendable {
     /// The first `rows` rows of the inference batch as the networks take
     /// them: sparse rows, the entries they all share held once, when few
     /// enough entries are nonzero (`SparseRows.densityLimit`), else dense.
-    mutating func inferenceInput(rows: Int) -> MLP.Input {
+    mutating func inferenceInput(rows: Int) -> NetworkInput {
         let sparse = observations.scalars.withUnsafeBufferPointer { obs in
             obs.baseAddress.map { sparseBatch.assign(dense: $0, rows: rows, maximumDensity: SparseRows.densityLimit) } ?? false
         }

@@ -79,7 +79,7 @@ public enum SolutionSampler {
     /// contiguous blocks, merged in order. The numbers do not depend on
     /// `workers`: every solution is computed exactly as with one.
     public static func play<Env: Environment>(
-        _ starts: [Env], samples: Int, temperature: Float, actor: MLP, policyRNG: RNG,
+        _ starts: [Env], samples: Int, temperature: Float, actor: some PolicyNetwork, policyRNG: RNG,
         keepObservations: Bool = false, verifier: Verifier? = nil, workers: Int
     ) throws(SearchError) -> [[SampledSolution<Env>]] {
         guard temperature >= 0, temperature.isFinite else { throw SearchError("temperature must be a finite number ≥ 0, got \(temperature)") }

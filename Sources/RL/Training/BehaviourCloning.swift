@@ -25,7 +25,7 @@ public enum BehaviourCloning {
     /// takes seconds). Returns the FLOPs spent.
     @discardableResult
     public static func fit(
-        _ network: inout MLP, observations: Tensor, masks: [Bool], actions: [Int],
+        _ network: inout some PolicyNetwork, observations: Tensor, masks: [Bool], actions: [Int],
         steps: Int, learningRate: Float, shouldStop: () -> Bool = { false }, report: (Progress) -> Void = { _ in }
     ) -> Double {
         let count = observations.rows
@@ -34,7 +34,7 @@ public enum BehaviourCloning {
                      "demonstrations: \(count) observations, \(masks.count) mask flags, \(actions.count) actions")
         guard count > 0, steps > 0 else { return 0 }
         var optimizer = Adam(learningRate: learningRate)
-        var workspace = MLP.Workspace()
+        var workspace = NetworkWorkspace()
         var gradient = Tensor(zeros: [count, actionCount])
         var logProbabilities = [Float](repeating: 0, count: actionCount)
         var flops = 0.0

@@ -54,19 +54,17 @@ struct GradientAccumulator: Sendable {
     private var squaredNorms = 0.0
     private(set) var count = 0
 
-    mutating func add(_ network: MLP) {
+    mutating func add(_ network: some Module) {
         if sum.isEmpty { sum = [Float](repeating: 0, count: network.parameterCount) }
         var offset = 0
         var squared = 0.0
         sum.withUnsafeMutableBufferPointer { acc in
-            for layer in network.layers {
-                for parameter in [layer.weight, layer.bias] {
-                    parameter.gradient.scalars.withUnsafeBufferPointer { g in
-                        for i in g.indices { acc[offset + i] += g[i] }
-                    }
-                    squared += Double(parameter.gradient.squaredNorm())
-                    offset += parameter.gradient.count
+            network.forEachParameter { _, parameter in
+                parameter.gradient.scalars.withUnsafeBufferPointer { g in
+                    for i in g.indices { acc[offset + i] += g[i] }
                 }
+                squared += Double(parameter.gradient.squaredNorm())
+                offset += parameter.gradient.count
             }
         }
         squaredNorms += squared
@@ -86,7 +84,7 @@ struct FirstEpochGradients: Sendable {
     var actor = GradientAccumulator()
     var critic = GradientAccumulator()
 
-    mutating func add(_ actorNetwork: MLP, _ criticNetwork: MLP?) {
+    mutating func add<N: PolicyNetwork>(_ actorNetwork: N, _ criticNetwork: N?) {
         actor.add(actorNetwork)
         if let criticNetwork { critic.add(criticNetwork) }
     }

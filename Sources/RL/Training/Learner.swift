@@ -4,14 +4,14 @@ import NN
 /// A network with its optimiser, and the scratch one minibatch step needs:
 /// `forward` keeps the activations that `backward` reads, and
 /// `outputGradient` is where a loss writes dL/d(output).
-public struct Learner: Sendable, Codable {
-    public private(set) var network: MLP
+public struct Learner<N: PolicyNetwork>: Sendable, Codable {
+    public private(set) var network: N
     public private(set) var optimizer: Adam
     // Scratch, rebuilt on demand; not part of a checkpoint.
     var outputGradient = Tensor(zeros: [0])
-    private var workspace = MLP.Workspace()
+    private var workspace = NetworkWorkspace()
 
-    public init(network: MLP, optimizer: Adam) {
+    public init(network: N, optimizer: Adam) {
         self.network = network
         self.optimizer = optimizer
     }
@@ -19,14 +19,14 @@ public struct Learner: Sendable, Codable {
     enum CodingKeys: String, CodingKey { case network, optimizer }
 
     /// Clears the gradients and runs a minibatch forward.
-    mutating func forward(_ input: MLP.Input) -> Tensor {
+    mutating func forward(_ input: NetworkInput) -> Tensor {
         network.zeroGradients()
         return network.forward(input, workspace: &workspace)
     }
 
     /// Backpropagates `outputGradient` through the last `forward` of `input`,
     /// leaving the minibatch's gradient in the network.
-    mutating func backward(_ input: MLP.Input) {
+    mutating func backward(_ input: NetworkInput) {
         network.backward(input, outputGradient: outputGradient, workspace: &workspace)
     }
 
@@ -45,7 +45,7 @@ public struct Learner: Sendable, Codable {
 
     /// Changes the network outside an optimiser step: the supervised warm
     /// start trains it with an Adam of its own before PPO's first update.
-    mutating func modifyNetwork<R>(_ body: (inout MLP) throws -> R) rethrows -> R {
+    mutating func modifyNetwork<R>(_ body: (inout N) throws -> R) rethrows -> R {
         try body(&network)
     }
 }

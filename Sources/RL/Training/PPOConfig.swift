@@ -27,8 +27,6 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var maxGradNorm: Double = 0.5
     /// Stop the update's epochs early once approx-KL exceeds this (nil: never).
     public var targetKL: Double? = nil
-    public var hidden: [Int] = [64, 64]
-    public var activation: String = "tanh"
     /// Rollout threads; the envs are split between them as evenly as possible.
     public var workers: Int = 1
 
@@ -79,12 +77,6 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try finite(vfCoef, "vf-coef", 0...1e6, "a number in [0, 1e6]")
         try finite(maxGradNorm, "max-grad-norm", Double.leastNonzeroMagnitude...1e12, "a number in (0, 1e12]")
         if let kl = targetKL { try finite(kl, "target-kl", Double.leastNonzeroMagnitude...1e12, "a number in (0, 1e12]") }
-        if hidden.isEmpty || hidden.contains(where: { $0 <= 0 || $0 > 65_536 }) {
-            throw ConfigError("--hidden must list positive layer widths such as 64,64, got \(hidden.map(String.init).joined(separator: ","))")
-        }
-        if !["tanh", "relu"].contains(activation) {
-            throw ConfigError("--activation must be tanh or relu, got \(activation)")
-        }
         try finite(klCoef, "kl-coef", 0...1e6, "a number in [0, 1e6]")
         if algorithm.usesCritic {
             if groupSize != 1 {
@@ -116,12 +108,12 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 extension PPOConfig {
     private enum CodingKeys: String, CodingKey {
         case algorithm, groupSize, klCoef, seed, totalTimesteps, learningRate, numEnvs, numSteps, annealLR, gamma, gaeLambda
-        case numMinibatches, updateEpochs, normAdv, clipCoef, clipVloss, entCoef, vfCoef, maxGradNorm, targetKL, hidden
-        case activation, workers
+        case numMinibatches, updateEpochs, normAdv, clipCoef, clipVloss, entCoef, vfCoef, maxGradNorm, targetKL, workers
     }
 
     /// Keys missing from a `config.json` written before they existed take
-    /// their defaults (PPO, no groups, no KL).
+    /// their defaults (PPO, no groups, no KL); the network's keys that older
+    /// files hold here (`hidden`, `activation`) are read by `RunConfig`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = PPOConfig()
@@ -145,8 +137,6 @@ extension PPOConfig {
         vfCoef = try c.decode(Double.self, forKey: .vfCoef)
         maxGradNorm = try c.decode(Double.self, forKey: .maxGradNorm)
         targetKL = try c.decodeIfPresent(Double.self, forKey: .targetKL)
-        hidden = try c.decode([Int].self, forKey: .hidden)
-        activation = try c.decode(String.self, forKey: .activation)
         workers = try c.decode(Int.self, forKey: .workers)
     }
 }

@@ -52,11 +52,11 @@ extension Trainer {
         var gradients: [Float] = []
         gradients.reserveCapacity(actor.network.parameterCount + (critic?.network.parameterCount ?? 0))
         for network in [actor.network] + (critic.map { [$0.network] } ?? []) {
-            for layer in network.layers { gradients += layer.weight.gradient.scalars + layer.bias.gradient.scalars }
+            network.forEachParameter { _, p in gradients += p.gradient.scalars }
         }
         collective.sum(&gradients)
         var offset = 0
-        func unpack(_ learner: inout Learner) {
+        func unpack(_ learner: inout Learner<N>) {
             learner.setGradients { p in
                 let n = p.gradient.count
                 p.gradient.scalars.replaceSubrange(0..<n, with: gradients[offset..<(offset + n)])
@@ -131,7 +131,7 @@ extension Trainer {
         let mine = RootWeights(actor: actor, critic: critic, reference: reference, flops: flops)
         var bytes = isRoot ? ((try? JSONEncoder().encode(mine)).map { [UInt8]($0) } ?? []) : []
         collective.broadcast(&bytes, root: 0)
-        guard let shared = try? JSONDecoder().decode(RootWeights.self, from: Data(bytes)) else {
+        guard let shared = try? JSONDecoder().decode(RootWeights<N>.self, from: Data(bytes)) else {
             preconditionFailure("rank \(collective.rank) could not decode rank 0's weights")
         }
         actor = shared.actor
@@ -142,9 +142,9 @@ extension Trainer {
 }
 
 /// What rank 0 hands the other ranks when RL starts.
-private struct RootWeights: Codable {
-    var actor: Learner
-    var critic: Learner?
-    var reference: MLP?
+private struct RootWeights<N: PolicyNetwork>: Codable {
+    var actor: Learner<N>
+    var critic: Learner<N>?
+    var reference: N?
     var flops: Double
 }

@@ -6,11 +6,11 @@ extension Trainer {
     /// random streams, the shuffle stream, the counters and the episode window.
     /// Taken between updates, so no rollout is ever half done.
     public struct State: Codable, Sendable {
-        public var actor: Learner
+        public var actor: Learner<N>
         /// Absent for critic-free algorithms.
-        public var critic: Learner?
+        public var critic: Learner<N>?
         /// The KL penalty's frozen reference policy, once RL has begun.
-        public var reference: MLP?
+        public var reference: N?
         public var slots: [EnvironmentSlot<E>]
         public var shuffleRNG: RNG
         public var completedUpdates: Int
@@ -38,15 +38,17 @@ extension Trainer {
     /// or does not hold together (optimiser moments of another shape,
     /// negative counters) — so that a damaged checkpoint is refused at load,
     /// never met as a trap in the first update.
-    public init(config: PPOConfig, state: State, collective: (any Collective)? = nil) throws(ConfigError) {
+    public init<S: NetworkSettings>(
+        config: PPOConfig, network: S, state: State, collective: (any Collective)? = nil
+    ) throws(ConfigError) where S.Network == N {
         guard state.slots.count == config.numEnvs else {
             throw ConfigError("the checkpoint holds \(state.slots.count) environments, the config asks for \(config.numEnvs)")
         }
-        self.init(config: config, collective: collective) { state.slots[$0].environment }
-        let expectedActor = actor.network.sizes
-        let expectedCritic = critic?.network.sizes
-        guard state.actor.network.sizes == expectedActor, state.critic?.network.sizes == expectedCritic else {
-            let saved = [state.actor.network.sizes] + (state.critic.map { [$0.network.sizes] } ?? [])
+        self.init(config: config, network: network, collective: collective) { state.slots[$0].environment }
+        let expectedActor = actor.network.architecture
+        let expectedCritic = critic?.network.architecture
+        guard state.actor.network.architecture == expectedActor, state.critic?.network.architecture == expectedCritic else {
+            let saved = [state.actor.network.architecture] + (state.critic.map { [$0.network.architecture] } ?? [])
             let built = [expectedActor] + (expectedCritic.map { [$0] } ?? [])
             throw ConfigError("the checkpoint's networks are \(saved), the config builds \(built)")
         }
@@ -58,8 +60,8 @@ extension Trainer {
         guard state.completedUpdates >= 0, state.envSteps >= 0, state.episodes >= 0, state.flops.isFinite else {
             throw ConfigError("the checkpoint's counters are out of range")
         }
-        if let saved = state.reference, saved.sizes != expectedActor {
-            throw ConfigError("the checkpoint's reference policy is \(saved.sizes), the config builds \(expectedActor)")
+        if let saved = state.reference, saved.architecture != expectedActor {
+            throw ConfigError("the checkpoint's reference policy is \(saved.architecture), the config builds \(expectedActor)")
         }
         for slot in state.slots {
             guard slot.environment.observationSize == observationSize, slot.environment.actionCount == actionCount else {

@@ -2,21 +2,24 @@ import Foundation
 import Tensor
 import NN
 
-/// The training loop of the PPO family, over environments of type `E`:
+/// The training loop of the PPO family, over environments of type `E`
+/// with networks of type `N` (actor, critic and reference alike):
 /// `update()` runs one iteration — anneal, roll out, make advantages, then
 /// epochs of shuffled minibatches, each a loss, a clipped gradient and an
 /// Adam step — with CleanRL's details. What is specific to one algorithm
 /// (advantages, losses, whether there is a critic) is its `PolicyAlgorithm`.
-public struct Trainer<E: Environment>: Sendable {
+public struct Trainer<E: Environment, N: PolicyNetwork>: Sendable {
     public let config: PPOConfig
+    /// The networks' architecture.
+    public let network: N.Settings
     public let observationSize: Int
     public let actionCount: Int
-    public internal(set) var actor: Learner
+    public internal(set) var actor: Learner<N>
     /// The value network; nil for critic-free algorithms.
-    public internal(set) var critic: Learner?
+    public internal(set) var critic: Learner<N>?
     /// The frozen reference policy of the KL penalty: the actor as RL began
     /// (after the warm start); nil without a KL penalty.
-    public internal(set) var reference: MLP?
+    public internal(set) var reference: N?
     /// Draws the minibatch permutations.
     public internal(set) var shuffleRNG: RNG
     public internal(set) var completedUpdates = 0
@@ -35,7 +38,7 @@ public struct Trainer<E: Environment>: Sendable {
     var workers: [RolloutWorker<E>]
     let buffer: RolloutBuffer
     var minibatch: Minibatch
-    let costs: FLOPCosts
+    let costs: FLOPCosts<N>
     /// The ranks of a data-parallel run (nil: this process alone). This
     /// rank steps environments envOffset ..< envOffset + numEnvs/ranks.
     let collective: (any Collective)?
@@ -46,8 +49,11 @@ public struct Trainer<E: Environment>: Sendable {
     /// parallelism (`collective`) this rank builds only its share of the
     /// environments — global indices, so the streams are those a single
     /// process would give them.
-    public init(config: PPOConfig, collective: (any Collective)? = nil, makeEnvironment: (Int) -> E) {
+    public init<S: NetworkSettings>(
+        config: PPOConfig, network: S, collective: (any Collective)? = nil, makeEnvironment: (Int) -> E
+    ) where S.Network == N {
         self.config = config
+        self.network = network
         self.collective = collective
         algorithm = config.algorithm.make(config)
         rolloutKind = config.algorithm.type.rollout
@@ -64,15 +70,11 @@ public struct Trainer<E: Environment>: Sendable {
         let probe = slots[0].environment
         observationSize = probe.observationSize
         actionCount = probe.actionCount
-        let activation = Activation(rawValue: config.activation) ?? .tanh
         var initRNG = root.stream("init")
-        let actorNetwork = MLP(
-            sizes: [observationSize] + config.hidden + [actionCount], activation: activation,
-            outputGain: 0.01, rng: &initRNG)
+        let actorNetwork = N(inputSize: observationSize, outputSize: actionCount, settings: network, outputGain: 0.01, rng: &initRNG)
         actor = Learner(network: actorNetwork, optimizer: Adam(learningRate: Float(config.learningRate)))
         if rolloutKind.usesCritic {
-            let criticNetwork = MLP(
-                sizes: [observationSize] + config.hidden + [1], activation: activation, outputGain: 1, rng: &initRNG)
+            let criticNetwork = N(inputSize: observationSize, outputSize: 1, settings: network, outputGain: 1, rng: &initRNG)
             critic = Learner(network: criticNetwork, optimizer: Adam(learningRate: Float(config.learningRate)))
         }
         shuffleRNG = root.stream("shuffle")
@@ -81,7 +83,7 @@ public struct Trainer<E: Environment>: Sendable {
             numEnvs: localEnvs, numSteps: config.numSteps,
             observationSize: observationSize, actionCount: actionCount)
         minibatch = Minibatch(size: config.minibatchSize, observationSize: observationSize, actionCount: actionCount)
-        costs = FLOPCosts(actor: actor.network, critic: critic?.network)
+        costs = FLOPCosts(actor: actor.network, critic: critic?.network, settings: network)
     }
 
     /// Deals environments to workers in contiguous blocks of whole `unit`s
@@ -245,13 +247,13 @@ public struct Trainer<E: Environment>: Sendable {
     /// side (they share no parameters), each leaving its gradient in its network.
     private mutating func computeGradients(_ batch: Minibatch) -> MinibatchLosses {
         let algorithm = self.algorithm
-        @Sendable func policyHalf(_ actor: inout Learner) -> PolicyLossTerms {
+        @Sendable func policyHalf(_ actor: inout Learner<N>) -> PolicyLossTerms {
             let logits = actor.forward(batch.observations)
             let terms = algorithm.policyLoss(logits: logits, minibatch: batch, logitGradient: &actor.outputGradient)
             actor.backward(batch.observations)
             return terms
         }
-        @Sendable func valueHalf(_ critic: inout Learner) -> Double {
+        @Sendable func valueHalf(_ critic: inout Learner<N>) -> Double {
             let values = critic.forward(batch.observations)
             let loss = algorithm.valueLoss(values: values, minibatch: batch, valueGradient: &critic.outputGradient)
             critic.backward(batch.observations)

@@ -92,17 +92,19 @@ struct UpdateLog {
 /// Floating-point operations of each stage, from the networks' shapes, for
 /// the `flops` column: forward passes, backward passes, the loss at the
 /// logits and Adam. The dense count, whatever the kernels execute.
-struct FLOPCosts: Sendable {
-    private let actor: [Int]
-    private let critic: [Int]?
-    private let activation: Activation
+struct FLOPCosts<N: PolicyNetwork>: Sendable {
+    private let inputSize: Int
+    private let actionCount: Int
+    private let settings: N.Settings
+    private let usesCritic: Bool
     let actorForwardPerRow: Double
     let criticForwardPerRow: Double
 
-    init(actor: MLP, critic: MLP?) {
-        self.actor = actor.sizes
-        self.critic = critic?.sizes
-        activation = actor.activation
+    init(actor: N, critic: N?, settings: N.Settings) {
+        inputSize = actor.inputSize
+        actionCount = actor.outputSize
+        self.settings = settings
+        usesCritic = critic != nil
         actorForwardPerRow = actor.forwardFLOPs(batch: 1)
         criticForwardPerRow = critic?.forwardFLOPs(batch: 1) ?? 0
     }
@@ -110,15 +112,18 @@ struct FLOPCosts: Sendable {
     /// One minibatch step of `size` samples: both networks forward and
     /// backward, the loss and its gradient at the logits, Adam.
     func minibatchStep(size: Int) -> Double {
-        let lossAtLogits = Double(size * (actor.last ?? 0) * 12)
-        let actorPasses = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: actor, batch: size)
-        guard let critic else {
-            return actorPasses + lossAtLogits + Adam.flops(parameterCount: MLP.parameterCount(sizes: actor))
+        let lossAtLogits = Double(size * actionCount * 12)
+        func passes(outputs: Int) -> Double {
+            N.forwardFLOPs(inputSize: inputSize, outputSize: outputs, settings: settings, batch: size)
+                + N.backwardFLOPs(inputSize: inputSize, outputSize: outputs, settings: settings, batch: size)
         }
-        return actorPasses
-            + MLP.forwardFLOPs(sizes: critic, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: critic, batch: size)
-            + lossAtLogits
-            + Adam.flops(parameterCount: MLP.parameterCount(sizes: actor) + MLP.parameterCount(sizes: critic))
+        func parameters(outputs: Int) -> Int { N.parameterCount(inputSize: inputSize, outputSize: outputs, settings: settings) }
+        let actorPasses = passes(outputs: actionCount)
+        guard usesCritic else {
+            return actorPasses + lossAtLogits + Adam.flops(parameterCount: parameters(outputs: actionCount))
+        }
+        return actorPasses + passes(outputs: 1) + lossAtLogits
+            + Adam.flops(parameterCount: parameters(outputs: actionCount) + parameters(outputs: 1))
     }
 
     /// Rollout inference: the actor on every step, the critic on `criticRows` rows.
@@ -134,22 +139,25 @@ extension PPOConfig {
     /// epochs × minibatches of steps spread over the batch. The `flops`
     /// column of a run with this configuration grows by about this much per
     /// env step (a critic's bootstrap rows and target-KL early stops aside).
-    public func flopsPerEnvStep(observationSize: Int, actionCount: Int) -> Double {
-        let activation = Activation(rawValue: activation) ?? .tanh
-        let actor = [observationSize] + hidden + [actionCount]
-        let critic = [observationSize] + hidden + [1]
+    public func flopsPerEnvStep<S: NetworkSettings>(network settings: S, observationSize: Int, actionCount: Int) -> Double {
+        typealias N = S.Network
+        func forward(_ outputs: Int, batch: Int) -> Double {
+            N.forwardFLOPs(inputSize: observationSize, outputSize: outputs, settings: settings, batch: batch)
+        }
+        func backward(_ outputs: Int, batch: Int) -> Double {
+            N.backwardFLOPs(inputSize: observationSize, outputSize: outputs, settings: settings, batch: batch)
+        }
         let usesCritic = algorithm.usesCritic
-        var rollout = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: 1)
+        var rollout = forward(actionCount, batch: 1)
         if usesCritic || klCoef > 0 {
-            rollout += MLP.forwardFLOPs(sizes: usesCritic ? critic : actor, activation: activation, batch: 1)
+            rollout += forward(usesCritic ? 1 : actionCount, batch: 1)
         }
         let size = minibatchSize
-        var step = MLP.forwardFLOPs(sizes: actor, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: actor, batch: size)
-            + Double(size * actionCount * 12)
-        var parameters = MLP.parameterCount(sizes: actor)
+        var step = forward(actionCount, batch: size) + backward(actionCount, batch: size) + Double(size * actionCount * 12)
+        var parameters = N.parameterCount(inputSize: observationSize, outputSize: actionCount, settings: settings)
         if usesCritic {
-            step += MLP.forwardFLOPs(sizes: critic, activation: activation, batch: size) + MLP.backwardFLOPs(sizes: critic, batch: size)
-            parameters += MLP.parameterCount(sizes: critic)
+            step += forward(1, batch: size) + backward(1, batch: size)
+            parameters += N.parameterCount(inputSize: observationSize, outputSize: 1, settings: settings)
         }
         step += Adam.flops(parameterCount: parameters)
         return rollout + Double(updateEpochs * numMinibatches) * step / Double(batchSize)

@@ -93,13 +93,15 @@ final class GroupRelativeTests: XCTestCase {
         c.numSteps = 8
         c.totalTimesteps = 30 * 16 * 8
         c.learningRate = 3e-3
-        c.hidden = [16]
         c.workers = workers
         return c
     }
 
+    /// The networks of these tests: one hidden layer of 16.
+    let network = MLPSettings(hidden: [16])
+
     func train(_ config: PPOConfig) throws -> [UpdateMetrics] {
-        var trainer = Trainer(config: config) { _ in Corridor() }
+        var trainer = Trainer<Corridor, MLP>(config: config, network: network) { _ in Corridor() }
         var rows: [UpdateMetrics] = []
         while !trainer.isFinished {
             var row = try trainer.update()
@@ -152,7 +154,7 @@ final class GroupRelativeTests: XCTestCase {
         for workers in [1, 3] {
             XCTAssertEqual(try train(config(.grpo, workers: workers)), try train(config(.grpo, workers: workers)), "workers \(workers)")
         }
-        let trainer = Trainer(config: config(.rloo, workers: 3)) { _ in Corridor() }
+        let trainer = Trainer<Corridor, MLP>(config: config(.rloo, workers: 3), network: network) { _ in Corridor() }
         XCTAssertEqual(trainer.workers.map(\.slots.count), [8, 4, 4])
         XCTAssertNil(trainer.critic)
     }
@@ -163,12 +165,12 @@ final class GroupRelativeTests: XCTestCase {
         XCTAssertTrue(straight.allSatisfy { ($0.klToReference ?? -1) >= 0 })
         XCTAssertGreaterThan(straight.last!.klToReference ?? 0, 0)
         // Stop after 7 updates, save, restore, finish: the same numbers.
-        var first = Trainer(config: c) { _ in Corridor() }
+        var first = Trainer<Corridor, MLP>(config: c, network: network) { _ in Corridor() }
         var rows: [UpdateMetrics] = []
         for _ in 0..<7 { rows.append(try first.update()) }
         let data = try JSONEncoder().encode(first.state)
         XCTAssertNotNil(first.reference)
-        var second = try Trainer(config: c, state: try JSONDecoder().decode(Trainer<Corridor>.State.self, from: data))
+        var second = try Trainer<Corridor, MLP>(config: c, network: network, state: try JSONDecoder().decode(Trainer<Corridor, MLP>.State.self, from: data))
         XCTAssertEqual(second.reference, first.reference)
         while !second.isFinished { rows.append(try second.update()) }
         for i in rows.indices { rows[i].rolloutSeconds = 0; rows[i].updateSeconds = 0 }

@@ -1,4 +1,5 @@
 import XCTest
+import NN
 @testable import RL
 
 /// The window behind `episodic_return_mean`, `success_rate` and the episode
@@ -49,8 +50,7 @@ final class EpisodeWindowTests: XCTestCase {
         config.numEnvs = 2
         config.numSteps = 16
         config.totalTimesteps = 40 * 32  // episodes last at most 12 steps: over 100 of them
-        config.hidden = [8]
-        var trainer = Trainer(config: config) { _ in Corridor() }
+        var trainer = Trainer<Corridor, MLP>(config: config, network: MLPSettings(hidden: [8])) { _ in Corridor() }
         var sawFewer = false, sawFull = false
         while !trainer.isFinished {
             let metrics = try trainer.update()

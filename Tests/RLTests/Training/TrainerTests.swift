@@ -10,13 +10,15 @@ final class TrainerTests: XCTestCase {
         c.numSteps = 32
         c.totalTimesteps = 30 * numEnvs * 32
         c.learningRate = 3e-3
-        c.hidden = [16]
         c.workers = workers
         return c
     }
 
+    /// The networks of these tests: one hidden layer of 16.
+    let network = MLPSettings(hidden: [16])
+
     func train(_ config: PPOConfig) throws -> [UpdateMetrics] {
-        var trainer = Trainer(config: config) { _ in Corridor() }
+        var trainer = Trainer<Corridor, MLP>(config: config, network: network) { _ in Corridor() }
         var rows: [UpdateMetrics] = []
         while !trainer.isFinished {
             var row = try trainer.update()
@@ -48,7 +50,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testWorkersSplitEnvironmentsEvenly() {
-        let trainer = Trainer(config: config(workers: 3, numEnvs: 7)) { _ in Corridor() }
+        let trainer = Trainer<Corridor, MLP>(config: config(workers: 3, numEnvs: 7), network: network) { _ in Corridor() }
         XCTAssertEqual(trainer.workers.map(\.slots.count), [3, 2, 2])
         XCTAssertEqual(trainer.workers.map(\.firstEnv), [0, 3, 5])
     }
@@ -71,7 +73,7 @@ final class TrainerTests: XCTestCase {
     func testPoisonedLearningRateStopsWithAMessage() {
         var c = config()
         c.learningRate = 1e30
-        var trainer = Trainer(config: c) { _ in Corridor() }
+        var trainer = Trainer<Corridor, MLP>(config: c, network: network) { _ in Corridor() }
         XCTAssertThrowsError(try { for _ in 0..<5 { _ = try trainer.update() } }()) { error in
             XCTAssertTrue("\(error)".contains("NaN or infinite in update"), "\(error)")
         }
@@ -89,11 +91,11 @@ final class FLOPBudgetTests: XCTestCase {
             c.numEnvs = 8
             c.numSteps = 32
             c.totalTimesteps = 10 * 256
-            c.hidden = [16, 16]
-            var trainer = Trainer(config: c) { _ in Corridor() }
+            let network = MLPSettings(hidden: [16, 16])
+            var trainer = Trainer<Corridor, MLP>(config: c, network: network) { _ in Corridor() }
             var last = UpdateMetrics()
             while !trainer.isFinished { last = try trainer.update() }
-            let planned = c.flopsPerEnvStep(observationSize: 4, actionCount: 3)
+            let planned = c.flopsPerEnvStep(network: network, observationSize: 4, actionCount: 3)
             let counted = last.flops / Double(last.envSteps)
             XCTAssertEqual(counted, planned, accuracy: 0.05 * planned, "\(algorithm)")
         }
