@@ -85,6 +85,10 @@ let package = Package(
                 "rltrain", "Experiments", "Environments", "RunStorage", "RL", "TestSupport", "ExperimentsTestSupport",
             ]),
         .testTarget(name: "MPITests", dependencies: ["MPI"]),
+        // A network and an algorithm defined only here, trained through the library's seams.
+        .testTarget(
+            name: "SeamTests",
+            dependencies: ["NN", "RL", "RunStorage", "Environments", "Experiments", "ExperimentsTestSupport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -30,7 +30,7 @@ public enum RunEvaluation {
     /// The run's trained actor, from a checkpoint checked as `--resume`
     /// checks it: a network that does not fit the run's environment would
     /// trap in its first forward pass.
-    static func loadActor<E: Environment>(_ directory: RunDirectory, config: RunConfig, as: E.Type) throws -> MLP {
+    static func loadActor<E: Environment>(_ directory: RunDirectory, config: RunConfig, as: E.Type) throws -> RunNetwork {
         guard FileManager.default.fileExists(atPath: directory.checkpoint) else {
             throw ConfigFileError("\(directory.path) has no checkpoint yet: nothing to evaluate")
         }

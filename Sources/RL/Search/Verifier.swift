@@ -75,7 +75,7 @@ public struct VerifierScore: Sendable, Equatable {
 public struct VerifierInference: Sendable {
     public let verifier: Verifier
     private var input = Tensor(zeros: [0])
-    private var workspace = MLP.Workspace()
+    private var workspace = NetworkWorkspace()
 
     public init(verifier: Verifier) { self.verifier = verifier }
 

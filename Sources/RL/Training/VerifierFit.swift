@@ -80,7 +80,7 @@ public enum VerifierFit {
         precondition(batchSize > 0 && data.solutions > 0, "fit needs solutions and a positive batch size")
         let n = data.solutions, perEpoch = (n + batchSize - 1) / batchSize
         var order: [Int] = [], orderEpoch = -1
-        var workspace = MLP.Workspace()
+        var workspace = NetworkWorkspace()
         while state.step < steps {
             if shouldStop() { return false }
             let epoch = state.step / perEpoch, batch = state.step % perEpoch
