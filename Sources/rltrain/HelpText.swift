@@ -49,6 +49,12 @@ enum HelpText {
         }.joined(separator: ", ")
     }
 
+    static var totalTimestepsDefault: String { perEnvironment { ppo, _ in String(ppo.totalTimesteps) } }
+    static var gammaDefault: String {
+        perEnvironment { ppo, _ in ppo.gamma == ppo.gamma.rounded() ? String(Int(ppo.gamma)) : String(ppo.gamma) }
+    }
+    static var envsPerWorkerDefault: String { perEnvironment { _, perWorker in String(perWorker) } }
+
     static func entry(flag: String, valueName: String?, help: String) -> String {
         entry((flag: flag, valueName: valueName, help: help))
     }
