@@ -23,7 +23,7 @@ public struct TextBox: Sendable, Equatable {
 extension LinePlot {
     // Layout constants, in SVG user units. Fonts are 11–14 px sans-serif.
     private static let marginLeft = 62.0, marginTop = 30.0, marginBottom = 44.0, marginRight = 14.0
-    private static let legendRow = 18.0, minimumPlotWidth = 220.0
+    private static let legendRow = 18.0, minimumPlotWidth = 300.0
 
     /// Where everything goes: computed once, then drawn by `svgGroup` and
     /// reported by `textBoxes()`.
@@ -34,6 +34,8 @@ extension LinePlot {
         /// The panel title's lines, centred on the panel, 14 px bold.
         var titleLines: [String]
         var titleFont: Double { 14 }
+        /// Centre of the title: over the plot area where it fits there.
+        var titleX: Double
         /// Legend rows: the series' index (nil for the censored note) and its text.
         var legend: [(index: Int?, text: String)]
         var legendX: Double
@@ -63,7 +65,7 @@ extension LinePlot {
             boxes.append(TextBox(text: text, role: role, minX: minX, minY: baseline - font * 0.8, maxX: minX + w, maxY: baseline + font * 0.25))
         }
         for (i, line) in l.titleLines.enumerated() where !line.isEmpty {
-            add(line, "title", x: l.width / 2, baseline: titleBaseline(l, line: i), font: l.titleFont, anchor: "middle", bold: true)
+            add(line, "title", x: l.titleX, baseline: titleBaseline(l, line: i), font: l.titleFont, anchor: "middle", bold: true)
         }
         for v in l.xLabelled { add(l.xAxis.label(v), "tick", x: l.px(v), baseline: l.top + l.plotHeight + 16, font: 11, anchor: "middle") }
         for v in l.yAxis.major { add(l.yAxis.label(v), "tick", x: l.left - 7, baseline: l.py(v) + 4, font: 11, anchor: "end") }
@@ -91,7 +93,8 @@ extension LinePlot {
         if showLegend {
             let under = coincidences(xAxis: xAxis, yAxis: yAxis)
             for (i, s) in series.enumerated() where !s.name.isEmpty {
-                legend.append((i, under[i].map { "\(s.name) — coincides with \($0)" } ?? s.name))
+                let note = under[i].map { $0.hasPrefix("partly under ") ? $0 : "coincides with \($0)" }
+                legend.append((i, note.map { "\(s.name) — \($0)" } ?? s.name))
             }
             if series.contains(where: { !$0.censored.isEmpty }) { legend.append((nil, censoredNote)) }
         }
@@ -106,8 +109,11 @@ extension LinePlot {
         let plotHeight = max(20, height - top - Self.marginBottom)
 
         var l = Layout(xAxis: xAxis, yAxis: yAxis, left: left, top: top, plotWidth: plotWidth, plotHeight: plotHeight,
-                       width: width, height: height, titleLines: titleLines, legend: legend, legendX: left + plotWidth + 12,
+                       width: width, height: height, titleLines: titleLines, titleX: width / 2, legend: legend, legendX: left + plotWidth + 12,
                        xLabelled: xAxis.major, referenceLabels: [])
+        let widest = titleLines.map { TextBox.width($0, fontSize: 14, bold: true) }.max() ?? 0
+        let plotCentre = left + plotWidth / 2
+        if plotCentre - widest / 2 >= 4, plotCentre + widest / 2 <= width - 4 { l.titleX = plotCentre }
         // x labels: every k-th, the smallest k at which neighbours keep 6 px apart.
         let majors = xAxis.major
         for k in 1...max(1, majors.count) {
@@ -158,7 +164,10 @@ extension LinePlot {
     }
 
     /// For each series drawn under a later one that covers every one of its
-    /// points (within 1.5 px), the name of the covering series.
+    /// points (within 1.5 px), the name of the covering series; for a line
+    /// covered by another line at half of its points or more, "partly
+    /// under" that line (a scatter's chance hits on a line are not worth a
+    /// word).
     private func coincidences(xAxis: PlotAxis, yAxis: PlotAxis) -> [Int: String] {
         func fractions(_ s: Series) -> [(Double, Double)] {
             s.points.filter { PlotAxis.accepts($0.x, scale: xScale) && PlotAxis.accepts($0.y, scale: yScale) }
@@ -173,9 +182,15 @@ extension LinePlot {
             for j in series.indices.reversed() where j > i {
                 let theirs = fractions(series[j])
                 guard !theirs.isEmpty, series[j].style != .markers || s.style == .markers else { continue }
-                if mine.allSatisfy({ p in theirs.contains { abs($0.0 - p.0) <= tx && abs($0.1 - p.1) <= ty } }) {
-                    out[i] = series[j].name.isEmpty ? "another curve" : series[j].name
+                let shared = mine.filter { p in theirs.contains { abs($0.0 - p.0) <= tx && abs($0.1 - p.1) <= ty } }.count
+                let name = series[j].name.isEmpty ? "another curve" : series[j].name
+                if shared == mine.count {
+                    out[i] = name
                     break
+                }
+                // Partly hidden: say where, once two or more points are under it.
+                if shared >= 2, 2 * shared >= mine.count, out[i] == nil, s.style != .markers, series[j].style != .markers {
+                    out[i] = "partly under \(name)"
                 }
             }
         }
@@ -197,7 +212,7 @@ extension LinePlot {
         out += "<defs><clipPath id=\"\(id)-clip\"><rect x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(plotWidth))\" height=\"\(svgNumber(plotHeight))\"/></clipPath></defs>\n"
         out += "<rect x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(plotWidth))\" height=\"\(svgNumber(plotHeight))\" fill=\"#ffffff\" stroke=\"none\"/>\n"
         for (i, line) in l.titleLines.enumerated() {
-            out += "<text class=\"title\" x=\"\(svgNumber(l.width / 2))\" y=\"\(svgNumber(titleBaseline(l, line: i)))\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(xmlEscaped(line))</text>\n"
+            out += "<text class=\"title\" x=\"\(svgNumber(l.titleX))\" y=\"\(svgNumber(titleBaseline(l, line: i)))\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(xmlEscaped(line))</text>\n"
         }
 
         // Grid and ticks.

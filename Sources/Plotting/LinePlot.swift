@@ -25,7 +25,7 @@ public struct LinePlot: Sendable {
     public var height: Double
     /// The legend's line for open (censored) markers, added when a series
     /// has censored points.
-    public var censoredNote = "open marker: not every seed got there (mean of those that did)"
+    public var censoredNote = "open marker: not every seed got there"
 
     public init(
         title: String, xLabel: String, yLabel: String,

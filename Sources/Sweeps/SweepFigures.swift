@@ -176,6 +176,9 @@ extension SweepResults {
             figure: Figure(title: finding, panels: panels, columns: Figure.columns(fitting: panels))), omitted)
     }
 
+    /// A fit explaining less than this share of the variance is not drawn.
+    static let minimumFitRSquared = 0.95
+
     /// "0.412 + 0.118·log10 x" or "0.03·x^0.12".
     func fitSeries(xs: [Double], ys: [Double], color: Int) -> LinePlot.Series {
         let finite = zip(xs, ys).filter { $0.0 > 0 && $0.0.isFinite && $0.1.isFinite }
@@ -187,15 +190,23 @@ extension SweepResults {
             return LinePlot.Series(name: "no fit: compute varies < 1.5×", points: [], style: .dashed, color: color)
         }
         let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
+        // A line through a curve that bends (an S, a plateau) would say the
+        // wrong thing about the next doubling: named, not drawn.
+        func bends(_ r2: Double) -> LinePlot.Series {
+            LinePlot.Series(name: String(format: "no fit drawn: the points bend (a %@ fit explains r² %.2f)", spec.fit == .logLinear ? "log-linear" : "power-law", r2),
+                            points: [], style: .dashed, color: color)
+        }
         do {
             switch spec.fit {
             case .logLinear:
                 let f = try LogLinearFit(x: xs, y: ys)
+                if f.rSquared < Self.minimumFitRSquared { return bends(f.rSquared) }
                 return LinePlot.Series(
                     name: String(format: "fit %.3g %@ %.3g·log10 x (r² %.2f)", f.intercept, f.slope < 0 ? "−" : "+", abs(f.slope), f.rSquared),
                     points: grid.map { ($0, f.predict($0)) }, style: .dashed, color: color)
             case .powerLaw:
                 let f = try PowerLawFit(x: xs, y: ys)
+                if f.rSquared < Self.minimumFitRSquared { return bends(f.rSquared) }
                 return LinePlot.Series(
                     name: String(format: "fit %.3g·x^%.3g (r² %.2f)", f.coefficient, f.exponent, f.rSquared),
                     points: grid.map { ($0, f.predict($0)) }, style: .dashed, color: color)
@@ -243,6 +254,9 @@ extension SweepResults {
             let fit = fitSeries(xs: seedPoints.map(\.x), ys: seedPoints.map(\.y), color: 1)
             findings.append(finalVersusComputeFinding(x: x))
             fitTexts.append("vs \(x == "flops" ? "FLOPs" : "env steps"): \(fit.name)")
+            // A fit that is not drawn stays out of the legend; the caption says why.
+            var fitShown = fit
+            if fit.points.isEmpty { fitShown.name = "" }
             panels.append(LinePlot(
                 title: "final \(metric.replacingOccurrences(of: "_", with: " ")) vs \(x == "flops" ? "FLOPs" : "env steps")",
                 xLabel: xLabel, yLabel: "final \(metric.replacingOccurrences(of: "_", with: " "))",
@@ -250,7 +264,7 @@ extension SweepResults {
                 series: [
                     LinePlot.Series(name: "mean ± std over seeds", points: order.map { meanPoints[$0] }, band: order.map { band[$0] }, style: .lineAndMarkers, color: 0),
                     LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
-                    fit,
+                    fitShown,
                 ],
                 width: 820, height: 400))
         }
@@ -308,7 +322,8 @@ extension SweepResults {
         var finding = "Larger batches need fewer updates but more env steps to reach \(thresholdText)"
         do {
             let fit = try CriticalBatchFit(steps: seedS, examples: seedE)
-            let lo = Double(batches.min() ?? 1) / 4, hi = Double(batches.max() ?? 1) * 4  // two or more batch sizes here
+            // The fit over the batches swept, so that the axes fit the data.
+            let lo = Double(batches.min() ?? 1), hi = Double(batches.max() ?? 1)  // two or more batch sizes here
             let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
             fitText = String(format: "B_crit ≈ %@ env steps per update (S_min %.3g updates, E_min %@ env steps, rms residual %.2f)",
                              Console.count(Int(fit.criticalBatchSize.rounded())), fit.minSteps, Console.count(Int(fit.minExamples.rounded())), fit.rmsResidual)
@@ -322,7 +337,7 @@ extension SweepResults {
             tradeOff.append(LinePlot.Series(name: "no fit", points: [], style: .dashed, color: 1))
         }
         let note = missing > 0 ? " (\(missing) run\(missing == 1 ? "" : "s") never reached it)" : ""
-        let censorNote = "open marker: not every seed reached the threshold (mean of those that did)"
+        let censorNote = "open: not every seed reached it"
         var panels = [
             LinePlot(title: "env steps vs updates to \(thresholdText)", xLabel: "updates to threshold (log scale)", yLabel: "env steps to threshold",
                      xScale: .log10, yScale: .log10, series: tradeOff, width: 640, height: 400),
@@ -334,7 +349,7 @@ extension SweepResults {
         for i in panels.indices { panels[i].censoredNote = censorNote }
         return ReportFigure(
             file: "critical-batch.svg", title: finding + note,
-            caption: "Each batch size reaches the threshold after S updates and E = B·S env steps; larger batches need fewer updates but more data. Dashed: (S/S_min − 1)(E/E_min − 1) = 1 (McCandlish et al. 2018) fitted to every seed; \(fitText).",
-            figure: Figure(title: finding + note, panels: panels, columns: 2))
+            caption: "Each batch size reaches the threshold after S updates and E = B·S env steps; larger batches need fewer updates but more data. Dashed: (S/S_min − 1)(E/E_min − 1) = 1 (McCandlish et al. 2018) fitted to every seed; \(fitText). Open markers: a mean over only the seeds that reached the threshold (the others are censored), so it understates the steps needed.",
+            figure: Figure(title: finding + note, panels: panels, columns: Figure.columns(fitting: panels)))
     }
 }

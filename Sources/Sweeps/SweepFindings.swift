@@ -42,7 +42,7 @@ extension SweepResults {
     func learningCurvesFinding() -> String {
         let means = finalMeans
         let trend = Self.trend(means)
-        var out = "Final \(metricText) \(trend) across \(axesText)"
+        var out = "Across \(axesText), final \(metricText) \(trend)"
         if trend.hasPrefix("stays") {
             out = "Every \(axesText) learns the same \(metricText) curve (final \(Self.value(means.first?.mean ?? 0)))"
             let t = spec.effectiveThreshold

@@ -39,11 +39,15 @@ final class PlotRulesTests: XCTestCase {
         // Drawn on top, the policy does not coincide with what lies under it.
         let parsed = SVGElements.parse(plot.svg())
         XCTAssertTrue(parsed.text.contains("ideal reasoner — coincides with policy"))
-        // A curve that only partly overlaps is not said to coincide.
+        // A curve that partly overlaps says where.
         let partial = LinePlot(title: "t", xLabel: "x", yLabel: "y", series: [
             .init(name: "a", points: curve(8) { $0 }), .init(name: "b", points: curve(8) { $0 < 5 ? $0 : 2 * $0 }),
         ])
-        XCTAssertEqual(partial.textBoxes().filter { $0.role == "legend" }.map(\.text), ["a", "b"])
+        XCTAssertEqual(partial.textBoxes().filter { $0.role == "legend" }.map(\.text), ["a — partly under b", "b"])
+        let apart = LinePlot(title: "t", xLabel: "x", yLabel: "y", series: [
+            .init(name: "a", points: curve(8) { $0 }), .init(name: "b", points: curve(8) { $0 < 2 ? $0 : 3 * $0 }),
+        ])
+        XCTAssertEqual(apart.textBoxes().filter { $0.role == "legend" }.map(\.text), ["a", "b"], "one shared point is not a hidden curve")
     }
 
     func testCensoredPointsAreOpenMarkersExplainedInTheLegend() {
