@@ -52,7 +52,9 @@ extension IsoFLOPAnalysis {
             return b.means.filter { best.mean - $0.mean <= max(0.01, (best.std * best.std + $0.std * $0.std).squareRoot()) }.map(\.width).max()
         }.compactMap { $0 }
         let widths = plateaus.map { String(format: "%.0f", $0) }.joined(separator: ", ")
-        return "No budget has a best width inside the sweep: \(metricText) is flat up to width \(widths) as the budget doubles, then falls off"
+        let inside = budgets.filter { $0.optimum != nil }.count
+        let lead = inside == 0 ? "No budget has a best width inside the sweep" : "Only \(inside) of \(budgets.count) budgets has a best width inside the sweep"
+        return "\(lead): \(metricText) is flat up to width \(widths) as the budget doubles, then falls off"
     }
 }
 
@@ -81,11 +83,12 @@ extension SweepResults {
             // Every metric a sweep thresholds on (accuracy, success, return) is
             // better higher. An optimum counts only where the data bend: the
             // best width beats both edge widths by more than their seeds'
-            // spread — a plateau reaching an edge has no best width, whatever
+            // spread (and by 0.005 at least) — a plateau reaching an edge has
+            // no best width, whatever
             // a parabola through it says.
             var optimum = fit?.interiorOptimum(higherIsBetter: true)
             if let best = means.max(by: { $0.mean < $1.mean }), let first = means.first, let last = means.last {
-                let bends = [first, last].allSatisfy { edge in best.mean - edge.mean > (best.std * best.std + edge.std * edge.std).squareRoot() }
+                let bends = [first, last].allSatisfy { edge in best.mean - edge.mean > max(0.005, (best.std * best.std + edge.std * edge.std).squareRoot()) }
                 if !bends { optimum = nil }
             }
             return IsoFLOPAnalysis.Budget(flops: c, seeds: seeds, means: means, fit: fit, optimum: optimum)
