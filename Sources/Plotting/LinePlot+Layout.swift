@@ -10,6 +10,6 @@ extension LinePlot {
 extension Figure {
     /// Two panels per row unless they are too wide to read side by side.
     public static func columns(fitting panels: [LinePlot]) -> Int {
-        (panels.map(\.width).max() ?? 0) > 700 ? 1 : 2
+        (panels.map(\.drawnSize.width).max() ?? 0) > 700 ? 1 : 2
     }
 }

@@ -19,9 +19,13 @@ public struct LinePlot: Sendable {
     public var referenceLines: [ReferenceLine]
     /// Lists named series to the right of the plot area.
     public var showLegend: Bool
-    /// Size of the whole panel in SVG user units (pixels), legend included.
+    /// Size of the whole panel in SVG user units (pixels), legend included;
+    /// the panel grows where its legend needs more (`drawnSize`).
     public var width: Double
     public var height: Double
+    /// The legend's line for open (censored) markers, added when a series
+    /// has censored points.
+    public var censoredNote = "open marker: not every seed got there"
 
     public init(
         title: String, xLabel: String, yLabel: String,
@@ -55,17 +59,22 @@ public struct LinePlot: Sendable {
         /// Palette index; nil takes the series' position in the plot, so a
         /// fitted line can share its data's colour by naming the same index.
         public var color: Int?
+        /// Indices of `points` that are censored — a mean over only the seeds
+        /// that got there, say — drawn as open markers, and explained by the
+        /// plot's `censoredNote` in the legend.
+        public var censored: Set<Int>
 
         public init(
             name: String, points: [(x: Double, y: Double)],
             band: [(x: Double, low: Double, high: Double)] = [],
-            style: Style = .line, color: Int? = nil
+            style: Style = .line, color: Int? = nil, censored: Set<Int> = []
         ) {
             self.name = name
             self.points = points
             self.band = band
             self.style = style
             self.color = color
+            self.censored = censored
         }
     }
 
@@ -91,8 +100,24 @@ public struct LinePlot: Sendable {
         }
     }
 
+    /// Whether the panel says nothing: its drawable points take a single x
+    /// or a single y value (a vertical or horizontal line, or one point).
+    /// `Figure` leaves such panels out.
+    public var isDegenerate: Bool {
+        var xs = Set<Double>(), ys = Set<Double>()
+        for s in series {
+            for p in s.points where PlotAxis.accepts(p.x, scale: xScale) && PlotAxis.accepts(p.y, scale: yScale) {
+                xs.insert(p.x)
+                ys.insert(p.y)
+            }
+        }
+        return xs.count < 2 || ys.count < 2
+    }
+
     /// A standalone SVG 1.1 document holding this plot.
     public func svg() -> String {
-        Figure(panels: [self], columns: 1).svg()
+        var figure = Figure(panels: [self], columns: 1)
+        figure.leavesOutDegenerate = false
+        return figure.svg()
     }
 }

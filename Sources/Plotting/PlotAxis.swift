@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Linear axes extend the data range to multiples of a 1-2-5 step (about
 /// five ticks), so the frame starts and ends on a labelled value. Log axes
-/// extend to whole decades with a major tick per decade (thinned when there
-/// are many) and minor ticks at 2…9 when there are few.
+/// end at the nearest m·10^k outside the data (a factor of two at most),
+/// with a major tick per decade (thinned when there are many) or at 1-2-5
+/// values when fewer than three decades are in view.
 struct PlotAxis: Equatable {
     let scale: AxisScale
     let lower: Double
@@ -85,41 +86,65 @@ struct PlotAxis: Equatable {
         return PlotAxis(scale: .linear, lower: lo, upper: hi, major: ticks, minor: [], step: step)
     }
 
+    /// A log axis that fits its data: the ends are the nearest multiples
+    /// m·10^k (m = 1…9) outside the data, so the frame wastes at most a
+    /// factor of two on either side (data at 5e10–5.5e11 get 5e10–6e11,
+    /// not 1e10–1e12). Majors are decades when three or more fit, else the
+    /// 1-2-5 values inside the range.
     private static func logarithmic(_ values: [Double], fixed: ClosedRange<Double>?) -> PlotAxis {
         var lower: Double, upper: Double
         if let fixed {
             (lower, upper) = (fixed.lowerBound, fixed.upperBound)
         } else if let min = values.min(), let max = values.max() {
-            var lo = Foundation.log10(min).rounded(.down), hi = Foundation.log10(max).rounded(.up)
-            if lo == hi { (lo, hi) = (lo - 1, hi + 1) }
-            (lower, upper) = (pow(10, lo), pow(10, hi))
+            (lower, upper) = (roundDown(min), roundUp(max))
+            if lower == upper { (lower, upper) = (roundDown(min * 0.999), roundUp(max * 1.001)) }
         } else {
             (lower, upper) = (1, 10)
         }
-        let firstDecade = Int((Foundation.log10(lower) - 1e-9).rounded(.up))
-        let lastDecade = Int((Foundation.log10(upper) + 1e-9).rounded(.down))
-        let decades = lastDecade - firstDecade
-        // At most about eight labels, however many decades the data span.
-        let stride = Swift.max(1, Int((Double(decades) / 8).rounded(.up)))
-        var major: [Double] = []
-        if decades >= 0 {
-            for d in Swift.stride(from: firstDecade, through: lastDecade, by: stride) { major.append(pow(10, Double(d))) }
-        }
-        var minor: [Double] = []
-        if stride == 1, decades <= 6 {
-            for d in (firstDecade - 1)...Swift.max(firstDecade - 1, lastDecade) {
-                for m in 2...9 {
-                    let v = Double(m) * pow(10, Double(d))
-                    if v >= lower * (1 - 1e-12), v <= upper * (1 + 1e-12) { minor.append(v) }
-                }
+        let firstDecade = Int((Foundation.log10(lower) - 1e-9).rounded(.down))
+        let lastDecade = Int((Foundation.log10(upper) + 1e-9).rounded(.up))
+        func within(_ v: Double) -> Bool { v >= lower * (1 - 1e-9) && v <= upper * (1 + 1e-9) }
+        var decades: [Double] = []
+        var multiples: [Double] = []
+        var oneTwoFive: [Double] = []
+        if lastDecade - firstDecade <= 400 {
+            for d in firstDecade...lastDecade {
+                let base = pow(10, Double(d))
+                if within(base) { decades.append(base) }
+                for m in 2...9 where within(Double(m) * base) { multiples.append(Double(m) * base) }
+                for m in [2.0, 5.0] where within(m * base) { oneTwoFive.append(m * base) }
             }
         }
-        if major.count < 2 {
-            // Less than a decade in view: promote the in-range 1…9 multiples.
-            major = (major + minor).sorted()
-            minor = []
+        var major: [Double], minor: [Double]
+        if decades.count >= 3 {
+            // At most about eight labels, however many decades the data span.
+            let stride = Swift.max(1, Int((Double(decades.count - 1) / 8).rounded(.up)))
+            major = Swift.stride(from: 0, to: decades.count, by: stride).map { decades[$0] }
+            minor = stride == 1 && decades.count <= 7 ? multiples : []
+        } else {
+            major = (decades + oneTwoFive).sorted()
+            minor = multiples.filter { !major.contains($0) }
+            if major.count < 2 {
+                // Less than one 1-2-5 step in view: label every multiple.
+                major = (major + minor).sorted()
+                minor = []
+            }
         }
         return PlotAxis(scale: .log10, lower: lower, upper: upper, major: major, minor: minor, step: 0)
+    }
+
+    /// The largest m·10^k (m = 1…9) at or below `v`.
+    static func roundDown(_ v: Double) -> Double {
+        let base = pow(10, Foundation.log10(v).rounded(.down))
+        let m = (v / base * (1 + 1e-12)).rounded(.down)
+        return Swift.max(1, m) * base
+    }
+
+    /// The smallest m·10^k (m = 1…10) at or above `v`.
+    static func roundUp(_ v: Double) -> Double {
+        let base = pow(10, Foundation.log10(v).rounded(.down))
+        let m = (v / base * (1 - 1e-12)).rounded(.up)
+        return Swift.min(10, Swift.max(1, m)) * base
     }
 
     /// The 1-2-5 number closest to `raw` (Heckbert's "nice numbers"

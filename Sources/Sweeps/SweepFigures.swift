@@ -167,13 +167,17 @@ extension SweepResults {
                     width: LinePlot.width(fitting: series, atLeast: 640), height: 380))
             }
         }
+        let finding = learningCurvesFinding()
         return (ReportFigure(
-            file: "learning-curves.svg", title: "Learning curves per budget",
+            file: "learning-curves.svg", title: finding,
             caption: "Mean over \(seedsText) (line) and mean ± one standard deviation (band), update by update; x on a log scale."
                 + (axes.count == 2 ? " FLOPs count the warm start, rollouts and updates." : "")
                 + (hasWallClock ? " Wall-clock seconds count from the start of each run (a warm start included), on the machine and load it ran on; runs trained side by side (--jobs) share its cores." : ""),
-            figure: Figure(panels: panels, columns: Figure.columns(fitting: panels))), omitted)
+            figure: Figure(title: finding, panels: panels, columns: Figure.columns(fitting: panels))), omitted)
     }
+
+    /// A fit explaining less than this share of the variance is not drawn.
+    static let minimumFitRSquared = 0.95
 
     /// "0.412 + 0.118·log10 x" or "0.03·x^0.12".
     func fitSeries(xs: [Double], ys: [Double], color: Int) -> LinePlot.Series {
@@ -186,15 +190,23 @@ extension SweepResults {
             return LinePlot.Series(name: "no fit: compute varies < 1.5×", points: [], style: .dashed, color: color)
         }
         let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
+        // A line through a curve that bends (an S, a plateau) would say the
+        // wrong thing about the next doubling: named, not drawn.
+        func bends(_ r2: Double) -> LinePlot.Series {
+            LinePlot.Series(name: String(format: "no fit drawn: the points bend (a %@ fit explains r² %.2f)", spec.fit == .logLinear ? "log-linear" : "power-law", r2),
+                            points: [], style: .dashed, color: color)
+        }
         do {
             switch spec.fit {
             case .logLinear:
                 let f = try LogLinearFit(x: xs, y: ys)
+                if f.rSquared < Self.minimumFitRSquared { return bends(f.rSquared) }
                 return LinePlot.Series(
                     name: String(format: "fit %.3g %@ %.3g·log10 x (r² %.2f)", f.intercept, f.slope < 0 ? "−" : "+", abs(f.slope), f.rSquared),
                     points: grid.map { ($0, f.predict($0)) }, style: .dashed, color: color)
             case .powerLaw:
                 let f = try PowerLawFit(x: xs, y: ys)
+                if f.rSquared < Self.minimumFitRSquared { return bends(f.rSquared) }
                 return LinePlot.Series(
                     name: String(format: "fit %.3g·x^%.3g (r² %.2f)", f.coefficient, f.exponent, f.rSquared),
                     points: grid.map { ($0, f.predict($0)) }, style: .dashed, color: color)
@@ -208,8 +220,16 @@ extension SweepResults {
     func finalVersusCompute() -> (figure: ReportFigure?, omitted: [Omission]) {
         let metric = metricName
         let metricText = metric.replacingOccurrences(of: "_", with: " ")
+        // Points that differ in more than compute (an IsoFLOP grid of widths
+        // × budgets) would pool unlike runs into one zig-zag and one fit.
+        if spec.axes.count > 1 {
+            return (nil, [Omission(
+                kind: "figure left out",
+                reason: "final-vs-compute.svg: the points differ in \(axesText), not in compute alone; \(isoFLOP() != nil ? "isoflop.svg draws them per width" : "one curve through them would pool unlike runs")")])
+        }
         var panels: [LinePlot] = []
         var fitTexts: [String] = []
+        var findings: [String] = []
         var flat: [(axis: String, range: String)] = []
         for (x, xLabel) in [("flops", "training FLOPs (log scale)"), ("env_steps", "env steps (log scale)")] {
             // Compute that barely varies would draw the final metric as a vertical line.
@@ -232,7 +252,11 @@ extension SweepResults {
             }
             let order = meanPoints.indices.sorted { meanPoints[$0].x < meanPoints[$1].x }
             let fit = fitSeries(xs: seedPoints.map(\.x), ys: seedPoints.map(\.y), color: 1)
+            findings.append(finalVersusComputeFinding(x: x))
             fitTexts.append("vs \(x == "flops" ? "FLOPs" : "env steps"): \(fit.name)")
+            // A fit that is not drawn stays out of the legend; the caption says why.
+            var fitShown = fit
+            if fit.points.isEmpty { fitShown.name = "" }
             panels.append(LinePlot(
                 title: "final \(metric.replacingOccurrences(of: "_", with: " ")) vs \(x == "flops" ? "FLOPs" : "env steps")",
                 xLabel: xLabel, yLabel: "final \(metric.replacingOccurrences(of: "_", with: " "))",
@@ -240,7 +264,7 @@ extension SweepResults {
                 series: [
                     LinePlot.Series(name: "mean ± std over seeds", points: order.map { meanPoints[$0] }, band: order.map { band[$0] }, style: .lineAndMarkers, color: 0),
                     LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
-                    fit,
+                    fitShown,
                 ],
                 width: 820, height: 400))
         }
@@ -253,10 +277,11 @@ extension SweepResults {
         let omitted = flat.map {
             Omission(kind: "panel left out", reason: "final \(metricText) vs \($0.axis): \($0.range), so it \(why)")
         }
+        let finding = findings.first ?? "Final \(metricText) against compute"
         return (ReportFigure(
-            file: "final-vs-compute.svg", title: "Final \(metric) vs compute",
+            file: "final-vs-compute.svg", title: finding,
             caption: "One point per point of the sweep (mean over seeds, band ± one standard deviation) and per seed; dashed: \(spec.fit == .logLinear ? "y = a + b·log10 x" : "y = c·x^k") fitted to every seed. \(fitTexts.joined(separator: "; ")).",
-            figure: Figure(panels: panels, columns: 1)), omitted)
+            figure: Figure(title: finding, panels: panels, columns: 1)), omitted)
     }
 
     // (c)
@@ -267,7 +292,7 @@ extension SweepResults {
         let thresholdText = "\(threshold.metric) ≥ \(CSVField.double(threshold.value).text)"
         var seedS: [Double] = [], seedE: [Double] = []
         var seedPoints: [(x: Double, y: Double)] = []
-        var means: [(b: Double, s: Double, e: Double, sStd: Double, eStd: Double)] = []
+        var means: [(b: Double, s: Double, e: Double, sStd: Double, eStd: Double, censored: Bool)] = []
         var missing = 0
         for group in pointGroups {
             let crossings = group.runs.compactMap { $0.crossing(threshold) }
@@ -276,29 +301,34 @@ extension SweepResults {
             seedE += crossings.map(\.envSteps)
             seedPoints += crossings.map { (x: $0.updates, y: $0.envSteps) }
             guard let s = SampleStatistics(crossings.map(\.updates)), let e = SampleStatistics(crossings.map(\.envSteps)) else { continue }
-            means.append((Double(group.runs[0].batchSize), s.mean, e.mean, s.std ?? 0, e.std ?? 0))
+            means.append((Double(group.runs[0].batchSize), s.mean, e.mean, s.std ?? 0, e.std ?? 0, crossings.count < group.runs.count))
         }
         means.sort { $0.b < $1.b }
         // Without two batch sizes that reached the threshold there is nothing to compare.
         guard Set(means.map(\.b)).count >= 2 else { return nil }
+        // A mean over only the seeds that got there is censored: open marker.
+        let censored = Set(means.indices.filter { means[$0].censored })
         var tradeOff: [LinePlot.Series] = [
-            LinePlot.Series(name: "mean per batch size", points: means.map { ($0.s, $0.e) }, style: .lineAndMarkers, color: 0),
+            LinePlot.Series(name: "mean per batch size", points: means.map { ($0.s, $0.e) }, style: .lineAndMarkers, color: 0, censored: censored),
             LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
         ]
         var stepsVsB: [LinePlot.Series] = [
-            LinePlot.Series(name: "env steps (mean ± std)", points: means.map { ($0.b, $0.e) }, band: means.map { ($0.b, $0.e - $0.eStd, $0.e + $0.eStd) }, style: .lineAndMarkers, color: 0),
+            LinePlot.Series(name: "env steps (mean ± std)", points: means.map { ($0.b, $0.e) }, band: means.map { ($0.b, $0.e - $0.eStd, $0.e + $0.eStd) }, style: .lineAndMarkers, color: 0, censored: censored),
         ]
         var updatesVsB: [LinePlot.Series] = [
-            LinePlot.Series(name: "updates (mean ± std)", points: means.map { ($0.b, $0.s) }, band: means.map { ($0.b, $0.s - $0.sStd, $0.s + $0.sStd) }, style: .lineAndMarkers, color: 2),
+            LinePlot.Series(name: "updates (mean ± std)", points: means.map { ($0.b, $0.s) }, band: means.map { ($0.b, $0.s - $0.sStd, $0.s + $0.sStd) }, style: .lineAndMarkers, color: 2, censored: censored),
         ]
         var fitText = ""
+        var finding = "Larger batches need fewer updates but more env steps to reach \(thresholdText)"
         do {
             let fit = try CriticalBatchFit(steps: seedS, examples: seedE)
-            let lo = Double(batches.min() ?? 1) / 4, hi = Double(batches.max() ?? 1) * 4  // two or more batch sizes here
+            // The fit over the batches swept, so that the axes fit the data.
+            let lo = Double(batches.min() ?? 1), hi = Double(batches.max() ?? 1)  // two or more batch sizes here
             let grid = (0...40).map { lo * pow(hi / lo, Double($0) / 40) }
             fitText = String(format: "B_crit ≈ %@ env steps per update (S_min %.3g updates, E_min %@ env steps, rms residual %.2f)",
                              Console.count(Int(fit.criticalBatchSize.rounded())), fit.minSteps, Console.count(Int(fit.minExamples.rounded())), fit.rmsResidual)
             let name = "fit: B_crit ≈ \(Console.count(Int(fit.criticalBatchSize.rounded())))"
+            finding += ": past a critical batch of about \(Console.count(Int(fit.criticalBatchSize.rounded()))) env steps per update, doubling the batch mostly doubles the data"
             tradeOff.append(LinePlot.Series(name: name, points: grid.map { (fit.steps(batchSize: $0), fit.examples(batchSize: $0)) }, style: .dashed, color: 1))
             stepsVsB.append(LinePlot.Series(name: name, points: grid.map { ($0, fit.examples(batchSize: $0)) }, style: .dashed, color: 1))
             updatesVsB.append(LinePlot.Series(name: name, points: grid.map { ($0, fit.steps(batchSize: $0)) }, style: .dashed, color: 1))
@@ -307,7 +337,8 @@ extension SweepResults {
             tradeOff.append(LinePlot.Series(name: "no fit", points: [], style: .dashed, color: 1))
         }
         let note = missing > 0 ? " (\(missing) run\(missing == 1 ? "" : "s") never reached it)" : ""
-        let panels = [
+        let censorNote = "open: not every seed reached it"
+        var panels = [
             LinePlot(title: "env steps vs updates to \(thresholdText)", xLabel: "updates to threshold (log scale)", yLabel: "env steps to threshold",
                      xScale: .log10, yScale: .log10, series: tradeOff, width: 640, height: 400),
             LinePlot(title: "env steps to threshold vs batch", xLabel: "batch size: env steps per update (log scale)", yLabel: "env steps to threshold",
@@ -315,9 +346,10 @@ extension SweepResults {
             LinePlot(title: "updates to threshold vs batch", xLabel: "batch size: env steps per update (log scale)", yLabel: "updates to threshold",
                      xScale: .log10, yScale: .log10, series: updatesVsB, width: 640, height: 400),
         ]
+        for i in panels.indices { panels[i].censoredNote = censorNote }
         return ReportFigure(
-            file: "critical-batch.svg", title: "Data vs steps: env steps and updates to \(thresholdText)\(note)",
-            caption: "Each batch size reaches the threshold after S updates and E = B·S env steps; larger batches need fewer updates but more data. Dashed: (S/S_min − 1)(E/E_min − 1) = 1 (McCandlish et al. 2018) fitted to every seed; \(fitText).",
-            figure: Figure(panels: panels, columns: 2))
+            file: "critical-batch.svg", title: finding + note,
+            caption: "Each batch size reaches the threshold after S updates and E = B·S env steps; larger batches need fewer updates but more data. Dashed: (S/S_min − 1)(E/E_min − 1) = 1 (McCandlish et al. 2018) fitted to every seed; \(fitText). Open markers: a mean over only the seeds that reached the threshold (the others are censored), so it understates the steps needed.",
+            figure: Figure(title: finding + note, panels: panels, columns: Figure.columns(fitting: panels)))
     }
 }

@@ -39,6 +39,25 @@ public struct IsoFLOPAnalysis: Sendable {
     }
 }
 
+extension IsoFLOPAnalysis {
+    /// The figure's title: the frontier where there is one, else what the
+    /// curves are — how far the plateau of near-best widths reaches at each
+    /// budget.
+    func finding(metricText: String) -> String {
+        if let f = frontier {
+            return String(format: "The compute-optimal width grows as C^%.2f (r² %.2f over %d budgets)", f.exponent, f.rSquared, f.count)
+        }
+        let plateaus = budgets.map { b -> Double? in
+            guard let best = b.means.max(by: { $0.mean < $1.mean }) else { return nil }
+            return b.means.filter { best.mean - $0.mean <= max(0.01, (best.std * best.std + $0.std * $0.std).squareRoot()) }.map(\.width).max()
+        }.compactMap { $0 }
+        let widths = plateaus.map { String(format: "%.0f", $0) }.joined(separator: ", ")
+        let inside = budgets.filter { $0.optimum != nil }.count
+        let lead = inside == 0 ? "No budget has a best width inside the sweep" : "Only \(inside) of \(budgets.count) budgets has a best width inside the sweep"
+        return "\(lead): \(metricText) is flat up to width \(widths) as the budget doubles, then falls off"
+    }
+}
+
 extension SweepResults {
     /// The first number of a `--hidden` value: "64,64" → 64.
     static func width(_ hidden: String) -> Double? {
@@ -61,8 +80,18 @@ extension SweepResults {
                 SampleStatistics(seeds.filter { $0.width == w }.map(\.value)).map { (w, $0.mean, $0.std ?? 0) }
             }
             let fit = try? LogParabolaFit(x: seeds.map(\.width), y: seeds.map(\.value))
-            // Every metric a sweep thresholds on (accuracy, success, return) is better higher.
-            return IsoFLOPAnalysis.Budget(flops: c, seeds: seeds, means: means, fit: fit, optimum: fit?.interiorOptimum(higherIsBetter: true))
+            // Every metric a sweep thresholds on (accuracy, success, return) is
+            // better higher. An optimum counts only where the data bend: the
+            // best width beats both edge widths by more than their seeds'
+            // spread (and by 0.005 at least) — a plateau reaching an edge has
+            // no best width, whatever
+            // a parabola through it says.
+            var optimum = fit?.interiorOptimum(higherIsBetter: true)
+            if let best = means.max(by: { $0.mean < $1.mean }), let first = means.first, let last = means.last {
+                let bends = [first, last].allSatisfy { edge in best.mean - edge.mean > max(0.005, (best.std * best.std + edge.std * edge.std).squareRoot()) }
+                if !bends { optimum = nil }
+            }
+            return IsoFLOPAnalysis.Budget(flops: c, seeds: seeds, means: means, fit: fit, optimum: optimum)
         }
         guard !budgets.isEmpty else { return nil }
         let inside = budgets.compactMap { b in b.optimum.map { (b.flops, $0) } }
@@ -83,8 +112,10 @@ extension SweepResults {
             let best = budget.optimum.map { String(format: "N_opt ≈ %.0f", $0) } ?? "best at an edge"
             curves.append(LinePlot.Series(
                 name: "C = \(budgetText(budget.flops)) FLOPs: \(best)", points: budget.means.map { ($0.width, $0.mean) },
-                band: budget.means.map { ($0.width, $0.mean - $0.std, $0.mean + $0.std) }, style: .markers, color: i))
-            if let fit = budget.fit {
+                band: budget.means.map { ($0.width, $0.mean - $0.std, $0.mean + $0.std) }, style: .lineAndMarkers, color: i))
+            // The parabola only where it finds a best width: through a
+            // plateau and a cliff it would invent a peak.
+            if let fit = budget.fit, budget.optimum != nil {
                 let lo = fit.xRange.lowerBound, hi = fit.xRange.upperBound
                 curves.append(LinePlot.Series(name: "", points: (0...40).map { k in
                     let x = lo * pow(hi / lo, Double(k) / 40)
@@ -114,6 +145,7 @@ extension SweepResults {
             b.means.max { $0.mean < $1.mean }.map { (b.flops, $0.mean) }
         }, style: .dashed, color: 7))
 
+        let finding = analysis.finding(metricText: metricText)
         let panels = [
             LinePlot(title: "IsoFLOP: final \(metricText) vs width per budget", xLabel: "hidden width (log scale)", yLabel: "final \(metricText)",
                      xScale: .log10, yRange: yRange(analysis.metric), series: curves, width: LinePlot.width(fitting: curves, atLeast: 640), height: 420),
@@ -123,8 +155,8 @@ extension SweepResults {
                      xScale: .log10, yRange: yRange(analysis.metric), series: envelope, width: LinePlot.width(fitting: envelope, atLeast: 640), height: 420),
         ]
         return ReportFigure(
-            file: "isoflop.svg", title: "IsoFLOP: the compute-optimal width",
-            caption: "Each budget C fixes the training FLOPs (rollouts and updates; a warm start is extra): steps = C ÷ FLOPs per env step, so wider networks train for fewer steps. Markers: mean over \(seedsText) (band ± one standard deviation); dashed: y = a + b·log10 w + c·(log10 w)² fitted to every seed, its peak N_opt marked when it lies strictly inside the swept widths. Middle: N_opt ∝ C^a fitted on log–log axes. Right: the final \(metricText) of each width across budgets and the best width's (the frontier). \(analysis.text.prefix(1).uppercased() + analysis.text.dropFirst()).",
-            figure: Figure(panels: panels, columns: 1))
+            file: "isoflop.svg", title: finding,
+            caption: "Each budget C fixes the training FLOPs (rollouts and updates; a warm start is extra): steps = C ÷ FLOPs per env step, so wider networks train for fewer steps. Markers: mean over \(seedsText) (band ± one standard deviation); dashed, only where a best width exists: y = a + b·log10 w + c·(log10 w)² fitted to every seed, its peak N_opt marked. A best width exists when the best mean beats both edge widths by more than their seeds' spread and the parabola peaks strictly inside the swept widths. Middle: N_opt ∝ C^a fitted on log–log axes. Right: the final \(metricText) of each width across budgets and the best width's (the frontier). \(analysis.text.prefix(1).uppercased() + analysis.text.dropFirst()).",
+            figure: Figure(title: finding, panels: panels, columns: 1))
     }
 }

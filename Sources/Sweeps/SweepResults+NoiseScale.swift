@@ -3,7 +3,7 @@ import RunStorage
 import Plotting
 
 /// The live gradient noise scale beside the critical batch fitted from the
-/// sweep (issue 14): B_simple = tr(Σ)/|G|², logged by every update as
+/// sweep: B_simple = tr(Σ)/|G|², logged by every update as
 /// progress.csv's `gradient_noise_scale`, predicts the batch size beyond
 /// which doubling it mostly wastes samples (McCandlish et al. 2018); the
 /// critical-batch figure measures that batch from the runs themselves.
@@ -102,47 +102,50 @@ extension SweepResults {
         return NoiseScaleSummary(early: e, late: l, secondHalf: h, criticalBatch: criticalBatchFit()?.criticalBatchSize, batches: batches, batchMedians: medians)
     }
 
-    /// `noise-scale.svg`: B_simple over training per point, and its median
-    /// over the second half of training against the batch size, each beside
-    /// the fitted B_crit. Drawn when points differ in batch size (where a
-    /// critical batch means something) and runs logged the column.
+    /// `noise-scale.svg`: B_simple's median over the second half of
+    /// training against the batch it was measured at, with a power law
+    /// fitted to every seed, beside the fitted B_crit. (Curves over training,
+    /// one per batch, overlap into one band and are left out; the report
+    /// gives early and late medians in words.) Drawn when points differ in
+    /// batch size and runs logged the column.
     func noiseScaleFigure() -> ReportFigure? {
         guard Set(runs.map(\.batchSize)).count >= 2, let summary = noiseScaleSummary() else { return nil }
-        var overTraining: [LinePlot.Series] = []
         var perBatch: [(b: Double, mean: Double, std: Double)] = []
         var seedPoints: [(x: Double, y: Double)] = []
-        for (i, group) in pointGroups.enumerated() {
-            var s = Self.runningMedian(meanCurve(group.runs, x: "env_steps", y: Self.noiseScaleColumn), window: Self.noiseWindow)
-            s.name = "\(label(group.values)) (batch \(group.runs[0].batchSize))"
-            s.color = i
-            overTraining.append(s)
+        for group in pointGroups {
             let medians = group.runs.compactMap { Self.median(noiseScales($0, from: 0.5, to: 1)) }
             seedPoints += medians.map { (Double(group.runs[0].batchSize), $0) }
             if let m = SampleStatistics(medians) { perBatch.append((Double(group.runs[0].batchSize), m.mean, m.std ?? 0)) }
         }
         perBatch.sort { $0.b < $1.b }
-        var references: [LinePlot.ReferenceLine] = []
+        guard let lo = perBatch.first?.b, let hi = perBatch.last?.b else { return nil }
         var vsBatch: [LinePlot.Series] = [
-            LinePlot.Series(name: "B_simple, 2nd-half median", points: perBatch.map { ($0.b, $0.mean) },
-                            band: perBatch.map { ($0.b, max($0.mean - $0.std, $0.mean / 10), $0.mean + $0.std) }, style: .lineAndMarkers, color: 0),
             LinePlot.Series(name: "each seed", points: seedPoints, style: .markers, color: 5),
+            LinePlot.Series(name: "mean over seeds", points: perBatch.map { ($0.b, $0.mean) }, style: .lineAndMarkers, color: 0),
         ]
-        if let b = summary.criticalBatch, let lo = perBatch.first?.b, let hi = perBatch.last?.b {
-            let label = "fitted B_crit ≈ \(Console.count(Int(b.rounded())))"
-            references.append(.init(y: b, label: label))
-            vsBatch.append(LinePlot.Series(name: label, points: [(lo, b), (hi, b)], style: .dashed, color: 1))
+        let grid = (0...20).map { lo * pow(hi / lo, Double($0) / 20) }
+        let power = try? PowerLawFit(x: seedPoints.map(\.x), y: seedPoints.map(\.y))
+        if let power {
+            vsBatch.append(LinePlot.Series(name: String(format: "fit: B_simple ∝ batch^%.2f (r² %.2f)", power.exponent, power.rSquared),
+                                           points: grid.map { ($0, power.predict($0)) }, style: .dashed, color: 2))
         }
-        vsBatch.append(LinePlot.Series(name: "B_simple = batch", points: perBatch.map { ($0.b, $0.b) }, style: .dashed, color: 3))
+        if let b = summary.criticalBatch {
+            vsBatch.append(LinePlot.Series(name: "B_crit ≈ \(Console.count(Int(b.rounded()))) fitted from steps to threshold",
+                                           points: [(lo, b), (hi, b)], style: .dashed, color: 1))
+        }
+        vsBatch.append(LinePlot.Series(name: "B_simple = batch", points: [(lo, lo), (hi, hi)], style: .dashed, color: 3))
+        var finding = "The gradient noise scale grows with the batch it is measured at"
+        if let power { finding += String(format: " (∝ batch^%.1f)", power.exponent) }
+        if let b = summary.criticalBatch, let first = perBatch.first, let last = perBatch.last {
+            finding += ", from \(Console.count(Int(first.mean.rounded()))) to \(Console.count(Int(last.mean.rounded()))): it does not pin down the fitted critical batch (≈ \(Console.count(Int(b.rounded()))))"
+        }
         let panels = [
-            LinePlot(title: "gradient noise scale B_simple over training", xLabel: "env steps", yLabel: "B_simple (env steps, log scale)",
-                     yScale: .log10, series: overTraining, referenceLines: references,
-                     width: LinePlot.width(fitting: overTraining, atLeast: 640), height: 400),
-            LinePlot(title: "B_simple vs batch", xLabel: "batch size: env steps per update (log scale)", yLabel: "B_simple (log scale)",
-                     xScale: .log10, yScale: .log10, series: vsBatch, width: 760, height: 400),
+            LinePlot(title: "B_simple (second half of training) vs batch", xLabel: "batch size: env steps per update (log scale)", yLabel: "B_simple (env steps, log scale)",
+                     xScale: .log10, yScale: .log10, series: vsBatch, width: 760, height: 420),
         ]
         return ReportFigure(
-            file: "noise-scale.svg", title: "Gradient noise scale, live, beside the fitted critical batch",
-            caption: "B_simple = tr(Σ)/|G|², the actor's, estimated every update from its minibatch gradients (progress.csv's gradient_noise_scale, smoothed over updates; docs/scaling.md), mean over \(seedsText) update by update, drawn as a running median over \(Self.noiseWindow) logged updates. It predicts the critical batch; the dashed line is B_crit fitted to env steps and updates to the threshold (critical-batch.svg). \(summary.text.prefix(1).uppercased() + summary.text.dropFirst()).",
-            figure: Figure(panels: panels, columns: 1))
+            file: "noise-scale.svg", title: finding,
+            caption: "B_simple = tr(Σ)/|G|², the actor's, estimated every update from its minibatch gradients (progress.csv's gradient_noise_scale; docs/scaling.md): its median over the second half of each run's updates, per seed and as the mean over \(seedsText), against the batch the run trained with. The estimate depends on the batch it is measured at, so it cannot be read as one critical batch; the dashed horizontal line is B_crit fitted to env steps and updates to the threshold (critical-batch.svg). \(summary.text.prefix(1).uppercased() + summary.text.dropFirst()).",
+            figure: Figure(title: finding, panels: panels, columns: 1))
     }
 }

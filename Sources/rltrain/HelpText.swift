@@ -1,4 +1,5 @@
 import Environments
+import RL
 
 /// Help for the environments' own flags, which they declare as data
 /// (`CommandLineOption`) next to their settings rather than as
@@ -22,6 +23,37 @@ enum HelpText {
     static var environments: String {
         EnvironmentRegistry.all.map { entry((flag: $0.name, valueName: nil, help: $0.summary)) }.joined(separator: "\n")
     }
+
+    /// A default that differs between environments, read from the
+    /// registry: "500000 gridworld, 400000 arithmetic, 200000 multiplication";
+    /// environments that share a value are named together ("1 arithmetic
+    /// and multiplication"), and one value for all is given alone.
+    static func perEnvironment(_ value: (PPOConfig, Int) -> String) -> String {
+        var groups: [(value: String, names: [String])] = []
+        for type in EnvironmentRegistry.all {
+            var ppo = PPOConfig()
+            var envsPerWorker = 8
+            type.adjustDefaults(&ppo, envsPerWorker: &envsPerWorker)
+            let text = value(ppo, envsPerWorker)
+            if let i = groups.firstIndex(where: { $0.value == text }) {
+                groups[i].names.append(type.name)
+            } else {
+                groups.append((text, [type.name]))
+            }
+        }
+        if groups.count == 1 { return groups[0].value }
+        return groups.map { group in
+            let names = group.names.count <= 2 ? group.names.joined(separator: " and ")
+                : group.names.dropLast().joined(separator: ", ") + " and " + group.names.last!
+            return "\(group.value) \(names)"
+        }.joined(separator: ", ")
+    }
+
+    static var totalTimestepsDefault: String { perEnvironment { ppo, _ in String(ppo.totalTimesteps) } }
+    static var gammaDefault: String {
+        perEnvironment { ppo, _ in ppo.gamma == ppo.gamma.rounded() ? String(Int(ppo.gamma)) : String(ppo.gamma) }
+    }
+    static var envsPerWorkerDefault: String { perEnvironment { _, perWorker in String(perWorker) } }
 
     static func entry(flag: String, valueName: String?, help: String) -> String {
         entry((flag: flag, valueName: valueName, help: help))

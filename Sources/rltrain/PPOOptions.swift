@@ -17,7 +17,7 @@ struct PPOOptions: ParsableArguments {
     var klCoef: Double?
     @Option(parsing: .unconditional, help: "Seed of every random stream (envs, actions, shuffles, init): an integer from 0 to 2^64 − 1.", transform: PPOOptions.seed)
     var seed: UInt64?
-    @Option(parsing: .unconditional, help: "Environment steps to train for (default: 500000 gridworld, 400000 arithmetic).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Environment steps to train for (default \(HelpText.totalTimestepsDefault))."))
     var totalTimesteps: Int?
     @Option(parsing: .unconditional, help: "Adam learning rate (default 2.5e-4).")
     var learningRate: Double?
@@ -27,7 +27,7 @@ struct PPOOptions: ParsableArguments {
     var numSteps: Int?
     @Option(parsing: .unconditional, help: "Anneal the learning rate linearly to 0: true or false (default true).")
     var annealLr: Bool?
-    @Option(parsing: .unconditional, help: "Discount factor γ in [0, 1] (default 0.99 gridworld, 1 arithmetic).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Discount factor γ in [0, 1] (default \(HelpText.gammaDefault))."))
     var gamma: Double?
     @Option(parsing: .unconditional, help: "GAE λ in [0, 1] (default 0.95).")
     var gaeLambda: Double?
@@ -55,7 +55,7 @@ struct PPOOptions: ParsableArguments {
     var activation: String?
     @Option(parsing: .unconditional, help: "Rollout worker threads (1–1024, at most num-envs; default 1).")
     var workers: Int?
-    @Option(parsing: .unconditional, help: "Environments per worker when --num-envs is not given (default 8 gridworld, 1 arithmetic).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Environments per worker when --num-envs is not given (default \(HelpText.envsPerWorkerDefault))."))
     var envsPerWorker: Int?
 
     /// Every flag given, by name (`--resume` accepts none of them).

@@ -21,13 +21,32 @@ final class PlotAxisTests: XCTestCase {
 
     func testLogTicksAreDecades() {
         let axis = PlotAxis.make(values: [300, 2e6], scale: .log10, fixed: nil)
-        XCTAssertEqual(axis.lower, 100)
-        XCTAssertEqual(axis.upper, 1e7)
-        XCTAssertEqual(axis.major.map(axis.label), ["100", "1k", "10k", "100k", "1M", "10M"])
-        XCTAssertEqual(axis.minor.count, 8 * 5)
+        XCTAssertEqual(axis.lower, 300)
+        XCTAssertEqual(axis.upper, 2e6)
+        XCTAssertEqual(axis.major.map(axis.label), ["1k", "10k", "100k", "1M"])
+        XCTAssertEqual(axis.minor.count, 7 + 8 * 3 + 1)
         let wide = PlotAxis.make(values: [1e-3, 1e15], scale: .log10, fixed: nil)
         XCTAssertLessThanOrEqual(wide.major.count, 10)
         XCTAssertTrue(wide.minor.isEmpty)
+    }
+
+    /// Rule: an axis fits its data. A log axis ends at the nearest m·10^k
+    /// outside the data, never more than a factor of two away, and labels
+    /// 1-2-5 values when fewer than three decades are in view.
+    func testLogAxisFitsItsData() {
+        let flops = PlotAxis.make(values: [5.3e10, 8.6e10, 1.5e11, 2.8e11, 5.5e11], scale: .log10, fixed: nil)
+        XCTAssertEqual(flops.lower, 5e10, accuracy: 1)
+        XCTAssertEqual(flops.upper, 6e11, accuracy: 1)
+        XCTAssertEqual(flops.major.map(flops.label), ["5e10", "1e11", "2e11", "5e11"])
+        for values in [[1.01e3, 9.9e3], [2.5e10, 2e11], [0.013, 0.9], [7, 7], [1, 1e12], [32, 2048]] {
+            let axis = PlotAxis.make(values: values, scale: .log10, fixed: nil)
+            let lo = values.min()!, hi = values.max()!
+            XCTAssertLessThanOrEqual(axis.lower, lo, "\(values)")
+            XCTAssertGreaterThanOrEqual(axis.upper, hi, "\(values)")
+            XCTAssertLessThanOrEqual(lo / axis.lower, 2.0 + 1e-9, "\(values): lower end too far below the data")
+            XCTAssertLessThanOrEqual(axis.upper / hi, 2.0 + 1e-9, "\(values): upper end too far above the data")
+            XCTAssertGreaterThanOrEqual(axis.major.count, 2, "\(values)")
+        }
     }
 
     func testCompactLabels() {

@@ -16,7 +16,7 @@ final class SweepReportTests: XCTestCase {
                 let n = updates(b)
                 let rows = (1...n).map { u -> [String] in
                     let steps = Double(u * b), flops = flopsPerStep * steps
-                    return [String(u), String(u * b), CSVField.double(flops).text, CSVField.double(0.5 + 0.1 * Double(u)).text, CSVField.double(0.1 + 0.2 * log10(flops)).text, "0.5"]
+                    return [String(u), String(u * b), CSVField.double(flops).text, CSVField.double(0.5 + 0.1 * Double(u)).text, CSVField.double(0.1 + 0.2 * log10(flops)).text, CSVField.double(0.5 + 0.01 * Double(u)).text]
                 }
                 runs.append(SweepRunData(
                     point: "\(axis)=\(b)", seed: seed, axisValues: [String(b)], batchSize: b,
@@ -57,7 +57,7 @@ final class SweepReportTests: XCTestCase {
         XCTAssertEqual(results.figuresAndOmissions().omitted, [])
     }
 
-    /// Issue 17: panels that would carry no information are left out, and
+    /// Panels that would carry no information are left out, and
     /// the report says why in one line each.
     func testFiguresWithoutInformationAreLeftOutAndSaidWhy() throws {
         // (1) Every point ends at the same env steps, and FLOPs differ by 1.2×:

@@ -50,10 +50,13 @@ final class SweepScalingFigureTests: XCTestCase {
         let (figures, _) = results.figuresAndOmissions()
         let figure = try XCTUnwrap(figures.first { $0.file == "noise-scale.svg" })
         let svg = SVGElements.parse(figure.figure.svg())
-        XCTAssertEqual(svg.count("g", class: "panel"), 2)
-        XCTAssertTrue(svg.text.contains("fitted B_crit ≈ 1000"), svg.text)
-        // Over training: one curve per batch; vs batch: the medians, B_crit and B = batch.
-        XCTAssertEqual(svg.count("path", class: "series"), 6 + 3)
+        // One panel, B_simple against the batch it was measured at (curves
+        // over training, one per batch, would overlap into one band).
+        XCTAssertEqual(svg.count("g", class: "panel"), 1)
+        XCTAssertTrue(svg.text.contains("B_crit ≈ 1000 fitted from steps to threshold"), svg.text)
+        XCTAssertTrue(figure.title.hasPrefix("The gradient noise scale grows with the batch it is measured at"), figure.title)
+        // The mean over seeds, the power-law fit, B_crit and B = batch.
+        XCTAssertEqual(svg.count("path", class: "series"), 4)
 
         let dir = try TemporaryDirectory()
         _ = try SweepReport.write(results, to: dir.path)
