@@ -75,10 +75,7 @@ extension Transformer {
                         let (qh, out) = (q + h * hs, b.heads + r * d + h * hs)
                         var m = -Float.infinity
                         for j in 0..<n {
-                            let kj = k + j * d + h * hs
-                            var s: Float = 0
-                            for i in 0..<hs { s += qh[i] * kj[i] }
-                            s *= scale
+                            let s = VectorMath.dot(qh, k + j * d + h * hs, count: hs) * scale
                             b.scores[j] = s
                             m = max(m, s)
                         }
@@ -91,8 +88,7 @@ extension Transformer {
                         let inverse = 1 / sum
                         out.update(repeating: 0, count: hs)
                         for j in 0..<n {
-                            let (p, vj) = (b.scores[j] * inverse, v + j * d + h * hs)
-                            for i in 0..<hs { out[i] += p * vj[i] }
+                            VectorMath.axpy(b.scores[j] * inverse, v + j * d + h * hs, out, count: hs)
                         }
                     }
                 }
