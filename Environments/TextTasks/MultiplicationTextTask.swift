@@ -13,9 +13,9 @@ import RL
 /// written digit, the carry-out. Copying m into every step makes it a
 /// fixed-offset read (7 back, the previous step's m) instead of a look-up into
 /// the prompt that moves with the column; then each value is a fixed-offset
-/// read: the product needs x, m (1 back) and the carry-in (the previous c, 3
-/// back from the product's first digit); s and c copy its digits (1 and 3
-/// back). The steps end `s c|` as addition's do, so the answer is copied from
+/// read: the product's digits need x and m (2 and 1 back from the first) and
+/// the carry-in (the previous step's c, 4 back); s and c copy the product's
+/// digits (1 and 3 back). The steps end `s c|` as addition's do, so the answer is copied from
 /// the working in the same pattern.
 public struct MultiplicationTextTask: TextTask {
     public typealias Problem = MultiplicationProblem
