@@ -1,0 +1,58 @@
+import RL
+
+/// A task a language-model policy learns as text: a prompt of tokens of
+/// `Vocabulary.standard`, and a completion it writes itself, either DIRECT
+/// (`D`, the answer, `<eos>`) or THINK (`T`, the working, `>`, the answer,
+/// `<eos>`), paid 1 for exactly the right answer.
+///
+/// A task supplies its problems and its formats; completions, the checker,
+/// the step labels, worked examples and packing come from extensions, so a
+/// new task is a problem generator, its formats and, only if the default
+/// checker does not fit, a checker (see README.md next to this file).
+public protocol TextTask: Sendable {
+    associatedtype Problem: Sendable, Hashable
+
+    /// Digits per operand that training problems are drawn with.
+    var digits: ClosedRange<Int> { get }
+
+    /// A training problem: never a held-out one.
+    func trainingProblem(rng: inout RNG) -> Problem
+    /// A held-out (evaluation) problem with `digits` digits per operand.
+    func heldOutProblem(digits: Int, rng: inout RNG) -> Problem
+    /// `count` held-out problems of a run with seed `seed`. Defaults to draws
+    /// from `RNG(seed:).stream("eval-problems", digits)`; tasks built on an
+    /// environment return that environment's evaluation set, so accuracies
+    /// compare.
+    func heldOutProblems(count: Int, digits: Int, seed: UInt64) -> [Problem]
+    func isHeldOut(_ problem: Problem) -> Bool
+
+    /// Digits per operand.
+    func digits(of problem: Problem) -> Int
+    /// What makes the problem hard, for grouping results: `"3 digits"`, `"×7"`.
+    func difficulty(of problem: Problem) -> String
+
+    func prompt(for problem: Problem) -> [Int]
+    /// The true answer's tokens, digits only, as it is written after `>`.
+    func answer(for problem: Problem) -> [Int]
+    /// The THINK working, one token list per step; a completion writes each
+    /// step followed by `|`.
+    func workingSteps(for problem: Problem) -> [[Int]]
+
+    /// The verifiable reward of a finished completion (everything the policy
+    /// wrote, its `<eos>` last): 1 or 0. The default is `TextCompletion`'s
+    /// checker against `answer(for:)`.
+    func reward(of completion: [Int], for problem: Problem) -> Double
+    /// For each working step the completion wrote, whether it is right. The
+    /// default compares step i with `workingSteps(for:)[i]` token by token.
+    func stepCorrectness(of completion: [Int], for problem: Problem) -> [Bool]
+    /// The most tokens a completion may have: a sampler's limit, and a longer
+    /// completion scores 0. Defaults to twice the THINK worked example.
+    func maxCompletionLength(for problem: Problem) -> Int
+}
+
+extension TextTask {
+    public func heldOutProblems(count: Int, digits: Int, seed: UInt64) -> [Problem] {
+        var rng = RNG(seed: seed).stream("eval-problems", digits)
+        return (0..<max(count, 0)).map { _ in heldOutProblem(digits: digits, rng: &rng) }
+    }
+}
