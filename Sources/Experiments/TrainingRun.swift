@@ -356,7 +356,7 @@ struct TrainingLoop<S: EnvironmentSettings, N: PolicyNetwork> {
         guard isRoot else { return .finished }
         try writeCurves()
         try settings.finish(trainer, run: context)
-        console.line("wrote \(directory.path)/{config.json, progress.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*"))}")
+        console.line("wrote \(directory.path)/{config.json, progress.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*")}")
         return .finished
     }
 
