@@ -13,6 +13,9 @@ public struct RunConfig: Sendable, Equatable {
     public var network = MLPSettings()
     public var environment: any EnvironmentSettings
     public var run: RunSettings
+    /// The language-model policy (`--policy transformer`); nil: the MLP
+    /// over the environment's observation (`network`).
+    public var languageModel: LanguageModelSettings? = nil
 
     public struct RunSettings: Codable, Sendable, Equatable {
         public var runsDir = "runs"
@@ -110,19 +113,25 @@ public struct RunConfig: Sendable, Equatable {
             }
         }
         try environment.validate()
-        try checkMemory()
+        if let languageModel {
+            try validateLanguageModel(languageModel)
+        } else {
+            try checkMemory()
+        }
     }
 
     /// A short description for progress lines.
     public var environmentDescription: String { environment.label }
 
     public static func == (lhs: RunConfig, rhs: RunConfig) -> Bool {
-        lhs.ppo == rhs.ppo && lhs.network == rhs.network && lhs.run == rhs.run && lhs.environment.isEqual(to: rhs.environment)
+        lhs.ppo == rhs.ppo && lhs.network == rhs.network && lhs.run == rhs.run && lhs.languageModel == rhs.languageModel
+            && lhs.environment.isEqual(to: rhs.environment)
     }
 }
 
 extension RunConfig: Codable {
-    /// `env` (the name), `ppo`, `network`, `run`, and the environment's settings under
+    /// `env` (the name), `ppo`, `network`, `run`, `languageModel` (only with
+    /// that policy), and the environment's settings under
     /// its name. Keys of other environments (written by earlier versions,
     /// which stored every environment's settings) are ignored.
     private struct Key: CodingKey {
@@ -139,6 +148,7 @@ extension RunConfig: Codable {
         try container.encode(ppo, forKey: Key("ppo"))
         try container.encode(network, forKey: Key("network"))
         try container.encode(run, forKey: Key("run"))
+        try container.encodeIfPresent(languageModel, forKey: Key("languageModel"))
         try environment.encode(to: container.superEncoder(forKey: Key(env)))
     }
 
@@ -156,6 +166,7 @@ extension RunConfig: Codable {
         network = try container.decodeIfPresent(MLPSettings.self, forKey: Key("network"))
             ?? container.decode(MLPSettings.self, forKey: Key("ppo"))
         run = try container.decode(RunSettings.self, forKey: Key("run"))
+        languageModel = try container.decodeIfPresent(LanguageModelSettings.self, forKey: Key("languageModel"))
         environment = try type.init(from: container.superDecoder(forKey: Key(name)))
     }
 }

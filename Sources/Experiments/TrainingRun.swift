@@ -125,8 +125,23 @@ public enum TrainingRun {
     private static func train<S: EnvironmentSettings>(
         _ settings: S, config: RunConfig, directory: RunDirectory, resuming: Bool, options: Options
     ) throws -> Outcome {
+        if let languageModel = config.languageModel, let task = config.textTask {
+            return try trainLanguageModel(task, settings: languageModel, config: config, directory: directory,
+                                          resuming: resuming, options: options)
+        }
         var loop = try TrainingLoop<S, RunNetwork>(
             settings: settings, config: config, network: config.network, directory: directory, resuming: resuming, options: options)
+        return try loop.run()
+    }
+}
+
+extension TrainingRun {
+    static func trainLanguageModel<T: TextTask>(
+        _ task: T, settings: LanguageModelSettings, config: RunConfig, directory: RunDirectory, resuming: Bool,
+        options: Options
+    ) throws -> Outcome {
+        var loop = try LanguageModelLoop(task: task, config: config, settings: settings, directory: directory,
+                                         resuming: resuming, options: options)
         return try loop.run()
     }
 }

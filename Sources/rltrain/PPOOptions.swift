@@ -73,6 +73,15 @@ struct PPOOptions: ParsableArguments {
         return given.filter(\.1).map { "--\($0.0)" }
     }
 
+    /// Flags of the MLP policy's rollouts and networks, refused with the
+    /// transformer (which samples completions of prompts instead).
+    var mlpOnlyFlagsGiven: [String] {
+        [("total-timesteps", totalTimesteps != nil), ("num-envs", numEnvs != nil), ("num-steps", numSteps != nil),
+         ("anneal-lr", annealLr != nil), ("num-minibatches", numMinibatches != nil), ("ent-coef", entCoef != nil),
+         ("target-kl", targetKl != nil), ("hidden", hidden != nil), ("activation", activation != nil),
+         ("envs-per-worker", envsPerWorker != nil)].filter(\.1).map { "--\($0.0)" } + criticOnlyFlagsGiven
+    }
+
     /// Flags that have no effect without a critic, refused with a critic-free algorithm.
     var criticOnlyFlagsGiven: [String] {
         [("gamma", gamma != nil), ("gae-lambda", gaeLambda != nil), ("vf-coef", vfCoef != nil),

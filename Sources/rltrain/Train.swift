@@ -29,6 +29,7 @@ struct Train: ParsableCommand {
     var resume: String?
 
     @OptionGroup(title: "PPO") var ppo: PPOOptions
+    @OptionGroup(title: "Language model") var languageModel: LanguageModelOptions
     @OptionGroup(title: "Run") var runOptions: RunOptions
 
     /// The environment's own flags (listed below under the environment's
@@ -39,6 +40,17 @@ struct Train: ParsableCommand {
     /// The full configuration: the environment's defaults, then every flag given.
     func makeConfig() throws -> RunConfig {
         var config = RunConfig.defaults(for: env?.type ?? EnvironmentRegistry.defaultEnvironment)
+        if languageModel.isTransformer {
+            if let flag = ppo.mlpOnlyFlagsGiven.first {
+                throw ValidationError("\(flag) applies to the MLP policy; --policy transformer samples completions of prompts (see --rl-steps, --prompts-per-step)")
+            }
+            var settings = LanguageModelSettings()
+            languageModel.apply(to: &settings)
+            config.languageModel = settings
+            LanguageModelSettings.adjustDefaults(&config.ppo)
+        } else if let flag = languageModel.transformerFlagsGiven.first {
+            throw ValidationError("\(flag) applies to --policy transformer only")
+        }
         ppo.apply(to: &config.ppo, envsPerWorker: &config.run.envsPerWorker)
         ppo.apply(to: &config.network)
         try config.applyEnvironmentArguments(environmentArguments)
@@ -51,7 +63,8 @@ struct Train: ParsableCommand {
         if resume != nil {
             // From the parsed flags, not CommandLine.arguments: a sweep and
             // the tests parse argument lists of their own.
-            let given = (env != nil ? ["--env"] : []) + ppo.flagsGiven + runOptions.settingFlagsGiven + environmentArguments
+            let given = (env != nil ? ["--env"] : []) + ppo.flagsGiven + languageModel.flagsGiven + runOptions.settingFlagsGiven
+                + environmentArguments
             guard given.isEmpty else {
                 throw ValidationError("--resume takes its settings from the run's config.json; give no other flag (got \(given[0]))")
             }

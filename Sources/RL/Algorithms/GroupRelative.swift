@@ -13,7 +13,9 @@ import Tensor
 /// whatever its length, as in GRPO — and w_t = 1 otherwise (every token
 /// weighs the same: Dr. GRPO, RLOO). Minibatches are shuffled samples, as in
 /// PPO, so the per-sequence weighting holds in expectation over a minibatch.
-protocol GroupRelativeAlgorithm: PolicyAlgorithm {
+/// The language-model update (`GroupRelativeUpdate`) takes the same
+/// advantages and weights over sampled completions.
+public protocol GroupRelativeAlgorithm: PolicyAlgorithm {
     /// The advantages of one group's episodes from their returns.
     func advantages(returns: [Float]) -> [Float]
     /// Weight each step by 1/|o| (GRPO's per-sequence normalisation).

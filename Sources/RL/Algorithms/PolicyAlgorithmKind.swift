@@ -30,4 +30,10 @@ public struct PolicyAlgorithmKind: RawRepresentable, Codable, Hashable, Sendable
 
     /// The algorithm, built from the run's hyperparameters.
     func make(_ config: PPOConfig) -> any PolicyAlgorithm { type.init(config: config) }
+
+    /// The algorithm as a critic-free one (GRPO, Dr. GRPO, RLOO); nil for
+    /// one that needs a critic.
+    public func groupRelative(_ config: PPOConfig) -> (any GroupRelativeAlgorithm)? {
+        make(config) as? any GroupRelativeAlgorithm
+    }
 }

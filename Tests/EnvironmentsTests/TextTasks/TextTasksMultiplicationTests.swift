@@ -48,7 +48,7 @@ final class TextTasksMultiplicationTests: XCTestCase {
         for a in 0..<100 {
             for m in 1...9 {
                 let p = MultiplicationProblem(String(a), m, digits: 2)!
-                XCTAssertEqual(task.isHeldOut(p), p.splitHash % MultiplicationProblem.heldOutModulus == 0)
+                XCTAssertEqual(task.isHeldOut(p), p.splitHash % HeldOutSplit.modulus == 0)
             }
         }
     }

@@ -1,0 +1,338 @@
+import Foundation
+import NN
+import RL
+import Environments
+import RunStorage
+import Tensor
+
+/// A language-model run (`--policy transformer`), in the order the
+/// reasoning recipe runs:
+///  1. SFT: next-token cross-entropy on the completions of worked examples
+///     (`sft.csv`, one row per step);
+///  2. a greedy held-out evaluation (`eval.csv`, one row per problem size);
+///  3. RL: each step samples G completions of P training prompts, scores
+///     them with the task's verifier and takes a group-relative update
+///     (`progress.csv`, one row per step), evaluating every `evalEvery` steps.
+/// Step s of either phase draws its examples, problems and samples from
+/// the seed and s alone, so a run resumed from a checkpoint writes the rows
+/// an uninterrupted one writes.
+struct LanguageModelLoop<Task: TextTask> {
+    let task: Task
+    let config: RunConfig
+    let settings: LanguageModelSettings
+    let directory: RunDirectory
+    let options: TrainingRun.Options
+    let algorithm: any GroupRelativeAlgorithm
+    let root: RNG
+
+    var model: Transformer
+    var optimizer: Adam
+    var reference: Transformer?
+    var sftStepsDone = 0
+    var rlStepsDone = 0
+    var sftRows = 0
+    var progressRows = 0
+    var evaluationRows = 0
+    var wallSecondsBefore = 0.0
+    var workspace = Transformer.Workspace()
+    var sampler: CompletionSampler
+    var pendingCheckpoint: BackgroundWrite?
+
+    static var sftColumns: [String] {
+        ["step", "examples_seen", "loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second", "wall_seconds"]
+    }
+    static var progressColumns: [String] {
+        ["step", "reward_mean", "well_formed_fraction", "think_fraction", "completion_tokens_mean", "signal_fraction",
+         "loss", "clip_fraction", "reference_kl", "grad_norm", "sampled_tokens", "tokens_per_second",
+         "sample_seconds", "score_seconds", "update_seconds", "wall_seconds"]
+    }
+    static var evaluationColumns: [String] {
+        ["phase", "step", "digits", "difficulty", "problems", "accuracy", "think_fraction", "completion_tokens_mean",
+         "tokens_per_second"]
+    }
+
+    init(task: Task, config: RunConfig, settings: LanguageModelSettings, directory: RunDirectory, resuming: Bool,
+         options: TrainingRun.Options) throws {
+        self.task = task
+        self.config = config
+        self.settings = settings
+        self.directory = directory
+        self.options = options
+        guard let algorithm = config.ppo.algorithm.groupRelative(config.ppo) else {
+            throw ConfigError("--algo \(config.ppo.algorithm.rawValue) needs a critic")
+        }
+        self.algorithm = algorithm
+        root = RNG(seed: config.ppo.seed)
+        let shape = try settings.transformerConfig()
+        sampler = CompletionSampler(config: shape, workers: config.ppo.workers)
+        if resuming {
+            let saved = try LanguageModelCheckpoint.read(from: directory, config: config)
+            model = try LanguageModelCheckpoint.model(saved.parameters, config: shape, directory: directory)
+            reference = try saved.referenceParameters.map {
+                try LanguageModelCheckpoint.model($0, config: shape, directory: directory)
+            }
+            guard saved.optimizer.fits(model) else {
+                throw ConfigFileError("\(directory.checkpoint): the optimiser's moments do not fit the model")
+            }
+            optimizer = saved.optimizer
+            sftStepsDone = saved.sftStepsDone
+            rlStepsDone = saved.rlStepsDone
+            sftRows = saved.sftRows
+            progressRows = saved.progressRows
+            evaluationRows = saved.evaluationRows
+            wallSecondsBefore = saved.wallSeconds
+        } else {
+            var rng = root.stream("transformer-init")
+            model = Transformer(config: shape, rng: &rng)
+            optimizer = settings.sft.makeOptimizer()
+        }
+    }
+
+    var sftSteps: Int { settings.sft.steps }
+    var rlSteps: Int { settings.sftOnly ? 0 : settings.rlSteps }
+
+    mutating func run() throws -> TrainingRun.Outcome {
+        let console = options.console
+        if sftStepsDone == sftSteps && rlStepsDone == rlSteps && progressRows > 0 || sftSteps + rlSteps == 0 && evaluationRows > 0 {
+            console.line("\(directory.path) has already finished; nothing to do")
+            return .alreadyFinished
+        }
+        console.line("rltrain \(RunRecord.currentVersion) · BLAS: \(BLAS.shared.version) · run directory \(directory.path)")
+        console.line("\(config.env) as text, \(task.digits.lowerBound)-\(task.digits.upperBound) digits · transformer \(model.config) (\(Console.count(model.parameterCount)) parameters) · SFT \(sftSteps) steps on \(settings.sftExamples) examples, then \(config.ppo.algorithm.rawValue) \(rlSteps) steps of \(settings.promptsPerStep)×\(config.ppo.groupSize) completions on \(config.ppo.workers) worker\(config.ppo.workers == 1 ? "" : "s") · seed \(config.ppo.seed)")
+        if sftStepsDone > 0 || rlStepsDone > 0 {
+            console.line("resuming after SFT step \(sftStepsDone)\(rlStepsDone > 0 ? " and RL step \(rlStepsDone)" : "")")
+        }
+        let sftLog = try Self.log(directory.file("sft.csv"), columns: Self.sftColumns, keepingRows: sftRows)
+        let progressLog = try Self.log(directory.progress, columns: Self.progressColumns, keepingRows: progressRows)
+        let evaluationLog = try Self.log(directory.evaluations, columns: Self.evaluationColumns, keepingRows: evaluationRows)
+        var events: TensorBoardWriter?
+        if config.run.tensorboard {
+            events = try TensorBoardWriter(resuming: directory.path, firstStep: Int64(progressRows == 0 ? 0 : rlStepsDone + 1))
+        }
+        let tags = TensorBoardTags.tags(for: Self.progressColumns)
+        defer {
+            try? finishCheckpoint()
+            sftLog.close()
+            progressLog.close()
+            evaluationLog.close()
+            events?.close()
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        func wallSeconds() -> Double { wallSecondsBefore + (clock.now - started).seconds }
+
+        // 1. Supervised fine-tuning on worked examples.
+        if sftStepsDone < sftSteps {
+            var exampleSeed = root.stream("worked-examples")
+            let examples = task.workedExamples(count: settings.sftExamples, seed: exampleSeed.next(),
+                                               mix: .mixed(thinkFraction: settings.sftThinkFraction))
+            var order = ExampleOrder(count: examples.count, root: root.stream("sft-order"))
+            while sftStepsDone < sftSteps {
+                let step = sftStepsDone
+                let batch = order.indices(step: step, batchSize: settings.sft.batchSize).map { examples[$0] }
+                let before = clock.now
+                let log = settings.sft.step(&model, on: batch.map { ($0.prompt, $0.completion) }, step: step,
+                                            optimizer: &optimizer, workspace: &workspace)
+                let seconds = (clock.now - before).seconds
+                sftStepsDone += 1
+                try sftLog.append([
+                    "step": .int(sftStepsDone), "examples_seen": .int(sftStepsDone * settings.sft.batchSize),
+                    "loss": .double(log.loss), "learning_rate": .double(log.learningRate), "grad_norm": .double(log.gradientNorm),
+                    "tokens": .int(log.tokens), "tokens_per_second": .double(Double(log.tokens) / seconds),
+                    "wall_seconds": .double(wallSeconds()),
+                ])
+                sftRows += 1
+                console.status(String(format: "SFT step %d/%d │ loss %.4f │ %@ tokens/s", sftStepsDone, sftSteps, log.loss,
+                                      Console.count(Int(Double(log.tokens) / seconds))),
+                               persist: sftStepsDone % max(1, sftSteps / 10) == 0 || sftStepsDone == sftSteps)
+                let stop = options.shouldStop()
+                if sftStepsDone % 100 == 0 || sftStepsDone == sftSteps || stop {
+                    try sftLog.sync()
+                    try saveCheckpoint(wallSeconds: wallSeconds(), wait: stop)
+                }
+                if stop && sftStepsDone < sftSteps { return interrupted(console, phase: "SFT step \(sftStepsDone)") }
+            }
+            console.finishStatus()
+        }
+
+        // 2. The model SFT made, on held-out problems; the reference policy of the KL term.
+        if progressRows == 0 {
+            let rows = evaluate(phase: "sft", step: sftStepsDone)
+            for row in rows { try evaluationLog.append(row) }
+            evaluationRows += rows.count
+            try evaluationLog.sync()
+            console.line("after SFT: " + summary(rows))
+            if algorithm.klCoef != 0 { reference = model }
+            // Row 0 of progress.csv: the policy RL starts from.
+            try progressLog.append(["step": .int(0), "wall_seconds": .double(wallSeconds())])
+            try progressLog.sync()
+            progressRows = 1
+            try events?.append(step: 0, scalars: TensorBoardTags.scalars(["step": .int(0)], tags: tags))
+            if rlSteps > 0 { optimizer = Adam(learningRate: Float(config.ppo.learningRate), beta1: 0.9, beta2: 0.99, epsilon: 1e-8) }
+            try saveCheckpoint(wallSeconds: wallSeconds(), wait: options.shouldStop())
+            if options.shouldStop() && rlSteps > 0 { return interrupted(console, phase: "SFT") }
+        }
+
+        // 3. RL on the verifiable reward.
+        let update = GroupRelativeUpdate(algorithm: algorithm, epochs: config.ppo.updateEpochs, maxGradNorm: config.ppo.maxGradNorm)
+        while rlStepsDone < rlSteps {
+            let step = rlStepsDone
+            var problemRNG = root.stream("rl-problems", step)
+            let problems = (0..<settings.promptsPerStep).map { _ in task.trainingProblem(rng: &problemRNG) }
+            let g = config.ppo.groupSize
+            let prompts = problems.flatMap { problem in Array(repeating: task.prompt(for: problem), count: g) }
+            var rngs = prompts.indices.map { root.stream("rl-samples", step).stream("completion", $0) }
+
+            // Sample, score, update.
+            let sampleStart = clock.now
+            let limit = problems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
+            let completions = sampler.sample(model, prompts: prompts, maxNewTokens: limit,
+                                             temperature: Float(settings.temperature), stopToken: Vocabulary.eos, rngs: &rngs)
+            let scoreStart = clock.now
+            let rewards = completions.indices.map { Float(task.reward(of: completions[$0].tokens, for: problems[$0 / g])) }
+            let parsed = completions.map { TextCompletion(parsing: $0.tokens) }
+            let updateStart = clock.now
+            let log = update.step(&model, on: .init(prompts: prompts, completions: completions, rewards: rewards, groupSize: g),
+                                  reference: reference, optimizer: &optimizer, workspace: &workspace)
+            let end = clock.now
+            rlStepsDone += 1
+
+            let n = Double(completions.count)
+            let sampled = completions.reduce(0) { $0 + $1.tokens.count }
+            let row: [String: CSVField] = [
+                "step": .int(rlStepsDone), "reward_mean": .double(Double(rewards.reduce(0, +)) / n),
+                "well_formed_fraction": .double(Double(parsed.filter(\.isWellFormed).count) / n),
+                "think_fraction": .double(Double(parsed.filter(\.thinks).count) / n),
+                "completion_tokens_mean": .double(Double(sampled) / n), "signal_fraction": .double(log.signalFraction),
+                "loss": .double(log.loss), "clip_fraction": .double(log.clipFraction), "reference_kl": .double(log.referenceKL),
+                "grad_norm": .double(log.gradientNorm), "sampled_tokens": .int(sampled),
+                "tokens_per_second": .double(Double(sampled) / (scoreStart - sampleStart).seconds),
+                "sample_seconds": .double((scoreStart - sampleStart).seconds),
+                "score_seconds": .double((updateStart - scoreStart).seconds),
+                "update_seconds": .double((end - updateStart).seconds), "wall_seconds": .double(wallSeconds()),
+            ]
+            try progressLog.append(row)
+            progressRows += 1
+            try events?.append(step: Int64(rlStepsDone), scalars: TensorBoardTags.scalars(row, tags: tags))
+            let isLast = rlStepsDone == rlSteps
+            if rlStepsDone % settings.evalEvery == 0 || isLast {
+                let rows = evaluate(phase: "rl", step: rlStepsDone)
+                for row in rows { try evaluationLog.append(row) }
+                evaluationRows += rows.count
+                try evaluationLog.sync()
+                console.finishStatus()
+                console.line("RL step \(rlStepsDone): " + summary(rows))
+            }
+            console.status(String(format: "RL step %d/%d │ reward %.3f │ thinks %.0f%% │ %.1f tokens │ %@ tokens/s",
+                                  rlStepsDone, rlSteps, Double(rewards.reduce(0, +)) / n,
+                                  100 * Double(parsed.filter(\.thinks).count) / n, Double(sampled) / n,
+                                  Console.count(Int(Double(sampled) / (scoreStart - sampleStart).seconds))),
+                           persist: false)
+            let stop = options.shouldStop() || options.stopAfterUpdates.map { rlStepsDone >= $0 } ?? false
+            if rlStepsDone % config.run.checkpointEvery == 0 || isLast || stop {
+                try progressLog.sync()
+                try events?.sync()
+                try saveCheckpoint(wallSeconds: wallSeconds(), wait: isLast || stop)
+            }
+            if stop && !isLast { return interrupted(console, phase: "RL step \(rlStepsDone)") }
+        }
+        console.finishStatus()
+        try saveCheckpoint(wallSeconds: wallSeconds(), wait: true)
+        console.line("wrote \(directory.path)/{config.json, sft.csv, progress.csv, eval.csv, checkpoint.bin\(events == nil ? "" : ", events.out.tfevents.*")}")
+        return .finished
+    }
+
+    /// A log to append to: created afresh before its first row, else cut to
+    /// the rows the checkpoint counts.
+    private static func log(_ path: String, columns: [String], keepingRows rows: Int) throws -> CSVWriter {
+        rows == 0 ? try CSVWriter(creating: path, columns: columns) : try CSVWriter(resuming: path, columns: columns, keepingRows: rows)
+    }
+
+    private func interrupted(_ console: Console, phase: String) -> TrainingRun.Outcome {
+        console.finishStatus()
+        console.line("stopped after \(phase); continue with: rltrain --resume \(directory.path)")
+        return .interrupted
+    }
+
+    /// Greedy completions of `evalProblems` held-out problems of every size
+    /// trained on: the same problems as the MLP policy's evaluation.
+    mutating func evaluate(phase: String, step: Int) -> [[String: CSVField]] {
+        task.digits.map { digits in
+            let problems = task.heldOutProblems(count: settings.evalProblems, digits: digits, seed: config.ppo.seed)
+            var rngs = problems.map { _ in RNG(seed: 0) }  // greedy: never drawn from
+            let limit = problems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
+            let clock = ContinuousClock()
+            let start = clock.now
+            let completions = sampler.sample(model, prompts: problems.map { task.prompt(for: $0) }, maxNewTokens: limit,
+                                             temperature: 0, stopToken: Vocabulary.eos, rngs: &rngs)
+            let seconds = (clock.now - start).seconds
+            let n = Double(max(problems.count, 1))
+            let correct = zip(completions, problems).filter { task.reward(of: $0.tokens, for: $1) == 1 }.count
+            let tokens = completions.reduce(0) { $0 + $1.tokens.count }
+            return [
+                "phase": .text(phase), "step": .int(step), "digits": .int(digits),
+                "difficulty": .text(problems.first.map { task.difficulty(of: $0) } ?? "\(digits) digits"),
+                "problems": .int(problems.count), "accuracy": .double(Double(correct) / n),
+                "think_fraction": .double(Double(completions.filter { task.thinks($0.tokens) }.count) / n),
+                "completion_tokens_mean": .double(Double(tokens) / n), "tokens_per_second": .double(Double(tokens) / seconds),
+            ]
+        }
+    }
+
+    private func summary(_ rows: [[String: CSVField]]) -> String {
+        "held-out greedy accuracy " + rows.map { row in
+            let accuracy: Double = if case .double(let a)? = row["accuracy"] { a } else { .nan }
+            let digits: Int = if case .int(let d)? = row["digits"] { d } else { 0 }
+            return "\(digits)d \(Console.percent(accuracy))"
+        }.joined(separator: " · ")
+    }
+
+    /// Writes the checkpoint on another thread once the previous one is
+    /// written; `wait` blocks until it is on disk (the run's last, or a stop).
+    mutating func saveCheckpoint(wallSeconds: Double, wait: Bool) throws {
+        try finishCheckpoint()
+        let payload = LanguageModelCheckpoint(
+            config: config, parameters: model.flatParameters(), optimizer: optimizer,
+            referenceParameters: reference?.flatParameters(), sftStepsDone: sftStepsDone, rlStepsDone: rlStepsDone,
+            sftRows: sftRows, progressRows: progressRows, evaluationRows: evaluationRows, wallSeconds: wallSeconds)
+        let directory = self.directory
+        pendingCheckpoint = BackgroundWrite { try payload.write(to: directory) }
+        if wait { try finishCheckpoint() }
+    }
+
+    mutating func finishCheckpoint() throws {
+        guard let pending = pendingCheckpoint else { return }
+        pendingCheckpoint = nil
+        try pending.wait()
+    }
+}
+
+/// SFT's order over the worked examples: a fresh shuffle per pass, drawn
+/// from the pass's index, so that step s's batch needs no state.
+struct ExampleOrder {
+    let count: Int
+    let root: RNG
+    private var cache: [Int: [Int]] = [:]
+
+    init(count: Int, root: RNG) {
+        self.count = count
+        self.root = root
+    }
+
+    mutating func indices(step: Int, batchSize: Int) -> [Int] {
+        (0..<batchSize).map { j in
+            let k = step * batchSize + j
+            let (pass, position) = k.quotientAndRemainder(dividingBy: count)
+            return permutation(pass)[position]
+        }
+    }
+
+    private mutating func permutation(_ pass: Int) -> [Int] {
+        if let cached = cache[pass] { return cached }
+        var order = Array(0..<count)
+        var rng = root.stream("pass", pass)
+        rng.shuffle(&order)
+        cache = [pass: order]  // passes are visited in order: keep the current one
+        return order
+    }
+}

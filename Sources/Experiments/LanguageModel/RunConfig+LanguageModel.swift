@@ -1,0 +1,47 @@
+import NN
+import RL
+import Environments
+
+extension RunConfig {
+    /// The environment's task as text, when it has one (`TextTaskSource`).
+    public var textTask: (any TextTask)? { (environment as? any TextTaskSource)?.textTask }
+
+    /// What a language-model run needs beyond its own settings: a text task,
+    /// a critic-free algorithm, one process, a context that holds every
+    /// prompt with its worked THINK completion.
+    func validateLanguageModel(_ settings: LanguageModelSettings) throws(ConfigError) {
+        if let message = settings.validationError() { throw ConfigError(message) }
+        guard let needed = longestTextSequence else {
+            let names = EnvironmentRegistry.all.filter(Self.hasTextTask).map { $0.name }
+            throw ConfigError("--policy transformer needs a text task; --env \(env) has none (text tasks: \(names.joined(separator: ", ")))")
+        }
+        guard ppo.algorithm.groupRelative(ppo) != nil else {
+            throw ConfigError("--algo \(ppo.algorithm.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (grpo, dr-grpo or rloo)")
+        }
+        if ppo.groupSize < 2 { throw ConfigError("--group-size must be at least 2 for a group-relative advantage, got \(ppo.groupSize)") }
+        if run.ranks > 1 { throw ConfigError("--policy transformer does not run under mpirun yet; run one process") }
+        if settings.context < needed {
+            throw ConfigError("--context \(settings.context) is shorter than the longest prompt plus its worked completion (\(needed) tokens)")
+        }
+    }
+
+    private static func hasTextTask(_ type: any EnvironmentSettings.Type) -> Bool {
+        type is any TextTaskSource.Type
+    }
+
+    /// The longest prompt plus worked completion of the run's text task; nil without one.
+    private var longestTextSequence: Int? {
+        guard let task = textTask else { return nil }
+        return Self.longestSequence(task)
+    }
+
+    /// Prompt plus THINK completion of the longest problems the task trains
+    /// and evaluates on.
+    static func longestSequence<T: TextTask>(_ task: T) -> Int {
+        var rng = RNG(seed: 0)
+        return task.digits.map { digits in
+            let problem = task.heldOutProblem(digits: digits, rng: &rng)
+            return task.prompt(for: problem).count + task.completion(for: problem, format: .think).count
+        }.max() ?? 0
+    }
+}

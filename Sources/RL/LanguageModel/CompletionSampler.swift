@@ -1,0 +1,64 @@
+import NN
+import Tensor
+
+/// Samples completions of many prompts with the KV cache, split over worker
+/// threads. Each prompt draws from its own generator (`rngs[i]`), so the
+/// tokens depend on the seed and the prompt's place in the list, not on how
+/// prompts fall to workers.
+public struct CompletionSampler: Sendable {
+    public let workers: Int
+    /// Prompts each worker decodes at once (its KV cache's slots).
+    public let slotsPerWorker: Int
+    private var lanes: [Lane]
+
+    private struct Lane: Sendable {
+        var cache: KVCache
+        var workspace = Transformer.Workspace()
+    }
+
+    public init(config: TransformerConfig, workers: Int, slotsPerWorker: Int = 64) {
+        precondition(workers >= 1 && slotsPerWorker >= 1, "CompletionSampler: \(workers) workers, \(slotsPerWorker) slots")
+        self.workers = workers
+        self.slotsPerWorker = slotsPerWorker
+        lanes = (0..<workers).map { _ in Lane(cache: KVCache(config: config, slots: slotsPerWorker)) }
+    }
+
+    /// A completion of every prompt, at most `maxNewTokens` tokens, ending
+    /// at `stopToken`; greedy at temperature 0.
+    public mutating func sample(
+        _ model: Transformer, prompts: [[Int]], maxNewTokens: Int, temperature: Float, stopToken: Int,
+        rngs: inout [RNG]
+    ) -> [Transformer.Completion] {
+        precondition(rngs.count == prompts.count, "sample: \(rngs.count) generators for \(prompts.count) prompts")
+        guard !prompts.isEmpty else { return [] }
+        // Contiguous shares, then chunks of at most `slotsPerWorker` within each.
+        let share = (prompts.count + workers - 1) / workers
+        let ranges = stride(from: 0, to: prompts.count, by: share).map { $0 ..< min($0 + share, prompts.count) }
+        var jobs = ranges.enumerated().map { (index, range) in
+            Job(range: range, lane: lanes[index], rngs: Array(rngs[range]))
+        }
+        let slots = slotsPerWorker
+        Parallel.forEach(&jobs) { job, _ in
+            for start in stride(from: job.range.lowerBound, to: job.range.upperBound, by: slots) {
+                let chunk = start ..< min(start + slots, job.range.upperBound)
+                var chunkRNGs = Array(job.rngs[(chunk.lowerBound - job.range.lowerBound)...].prefix(chunk.count))
+                job.completions += model.generate(
+                    prompts: TokenBatch(Array(prompts[chunk])), maxNewTokens: maxNewTokens, temperature: temperature,
+                    stopToken: stopToken, rngs: &chunkRNGs, cache: &job.lane.cache, workspace: &job.lane.workspace)
+                for (offset, rng) in chunkRNGs.enumerated() { job.rngs[chunk.lowerBound - job.range.lowerBound + offset] = rng }
+            }
+        }
+        for (index, job) in jobs.enumerated() {
+            lanes[index] = job.lane
+            rngs.replaceSubrange(job.range, with: job.rngs)
+        }
+        return jobs.flatMap(\.completions)
+    }
+
+    private struct Job: Sendable {
+        let range: Range<Int>
+        var lane: Lane
+        var rngs: [RNG]
+        var completions: [Transformer.Completion] = []
+    }
+}

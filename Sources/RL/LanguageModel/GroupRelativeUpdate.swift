@@ -1,0 +1,160 @@
+import Foundation
+import NN
+import Tensor
+
+/// One RL step of a language-model policy on sampled completions: GRPO and
+/// its critic-free relatives (Dr. GRPO, RLOO) over tokens, in the order of
+/// the DeepSeekMath paper —
+///  1. each prompt's G completions are scored (the caller's verifier) and
+///     given group-relative advantages Â_i (the algorithm's formula);
+///  2. groups where every Â_i is 0 (all right or all wrong) carry no signal
+///     and are left out of the passes;
+///  3. for `epochs` passes over the batch, every completion token t of
+///     completion i gets the clipped surrogate with the ratio
+///     ρ = π(o_t)/π_old(o_t) against the sampling policy, plus β·k3 against
+///     a frozen reference (the SFT model),
+///       L = 1/N Σ_i w_i Σ_t [ −min(ρ Â_i, clip(ρ, 1 ± ε) Â_i) + β·k3_t ],
+///     N the completions sampled (left-out ones included, so the scale does
+///     not depend on how many groups carry a signal), w_i = 1/|o_i| when
+///     the algorithm normalises by length (GRPO), else 1 (Dr. GRPO, RLOO);
+///  4. backward through log π(o_t), global-norm clipping, Adam.
+public struct GroupRelativeUpdate: Sendable {
+    public let algorithm: any GroupRelativeAlgorithm
+    public var epochs: Int
+    public var maxGradNorm: Double
+
+    public init(algorithm: any GroupRelativeAlgorithm, epochs: Int = 2, maxGradNorm: Double = 1) {
+        self.algorithm = algorithm
+        self.epochs = epochs
+        self.maxGradNorm = maxGradNorm
+    }
+
+    /// One step's samples: `groupSize` consecutive completions per prompt.
+    public struct Batch: Sendable {
+        public var prompts: [[Int]]
+        public var completions: [Transformer.Completion]
+        public var rewards: [Float]
+        public var groupSize: Int
+
+        public init(prompts: [[Int]], completions: [Transformer.Completion], rewards: [Float], groupSize: Int) {
+            precondition(prompts.count == completions.count && rewards.count == completions.count
+                         && groupSize > 0 && completions.count % groupSize == 0,
+                         "GroupRelativeUpdate.Batch: \(prompts.count) prompts, \(completions.count) completions, \(rewards.count) rewards, groups of \(groupSize)")
+            self.prompts = prompts
+            self.completions = completions
+            self.rewards = rewards
+            self.groupSize = groupSize
+        }
+    }
+
+    public struct Log: Sendable, Equatable {
+        /// Completions in groups with a signal, of all sampled.
+        public var signalFraction: Double
+        /// The surrogate loss of the last pass (0 when no group had a signal).
+        public var loss: Double
+        /// Tokens whose ratio was clipped, in the last pass.
+        public var clipFraction: Double
+        /// The k3 estimate of KL(π‖π_ref) per token, last pass (0 without a reference).
+        public var referenceKL: Double
+        public var gradientNorm: Double
+        /// Tokens run through the model in all passes (reference included).
+        public var tokens: Int
+    }
+
+    public func step(
+        _ model: inout Transformer, on batch: Batch, reference: Transformer?, optimizer: inout Adam,
+        workspace: inout Transformer.Workspace
+    ) -> Log {
+        // 1. Group-relative advantages.
+        var advantages = [Float](repeating: 0, count: batch.completions.count)
+        for start in stride(from: 0, to: advantages.count, by: batch.groupSize) {
+            let group = start ..< start + batch.groupSize
+            advantages.replaceSubrange(group, with: algorithm.advantages(returns: Array(batch.rewards[group])))
+        }
+
+        // 2. Keep the completions of groups with a signal (and at least one token).
+        let kept = batch.completions.indices.filter { i in
+            let g = i - i % batch.groupSize
+            return advantages[g ..< g + batch.groupSize].contains { $0 != 0 } && !batch.completions[i].tokens.isEmpty
+        }
+        let signalFraction = Double(kept.count) / Double(max(batch.completions.count, 1))
+        guard !kept.isEmpty else {
+            return Log(signalFraction: 0, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0)
+        }
+        let tokens = TokenBatch(kept.map { batch.prompts[$0] + batch.completions[$0].tokens })
+        let targets = tokens.nextTokenTargets
+        let mask = tokens.completionMask(promptLengths: kept.map { batch.prompts[$0].count })
+        // Per row: the completion's advantage, its weight w_i / N, and the sampler's log-probability.
+        var rowAdvantage = [Float](repeating: 0, count: tokens.totalTokens)
+        var rowWeight = [Float](repeating: 0, count: tokens.totalTokens)
+        var rowOldLogProbability = [Float](repeating: 0, count: tokens.totalTokens)
+        let n = Float(batch.completions.count)
+        for (s, i) in kept.enumerated() {
+            let completion = batch.completions[i]
+            let weight = (algorithm.normalisesLength ? 1 / Float(completion.tokens.count) : 1) / n
+            let first = tokens.starts[s] + batch.prompts[i].count - 1  // the row predicting the first completion token
+            for (t, logProbability) in completion.logProbabilities.enumerated() {
+                rowAdvantage[first + t] = advantages[i]
+                rowWeight[first + t] = weight
+                rowOldLogProbability[first + t] = logProbability
+            }
+        }
+        var processed = 0
+
+        // The reference policy's log-probabilities, once (the KL term's anchor).
+        let beta = algorithm.klCoef
+        var referenceLogProbabilities: [Float]? = nil
+        if let reference, beta != 0 {
+            var referenceWorkspace = Transformer.Workspace(blas: workspace.blas)
+            referenceLogProbabilities = SoftmaxCrossEntropy.logProbabilities(
+                logits: reference.forward(tokens, workspace: &referenceWorkspace), targets: targets)
+            processed += tokens.totalTokens
+        }
+
+        // 3–4. Passes of the clipped surrogate, each a full-batch gradient step.
+        let epsilon = algorithm.clipCoef
+        var log = Log(signalFraction: signalFraction, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0)
+        var coefficients = [Float](repeating: 0, count: tokens.totalTokens)
+        var logitsGradient = Tensor(zeros: [0])
+        for _ in 0..<max(epochs, 1) {
+            let logits = model.forward(tokens, workspace: &workspace)
+            let logProbabilities = SoftmaxCrossEntropy.logProbabilities(logits: logits, targets: targets)
+            processed += tokens.totalTokens
+            var loss = 0.0, clipped = 0, counted = 0, kl = 0.0
+            for t in 0..<tokens.totalTokens where mask[t] != 0 {
+                let (a, w) = (rowAdvantage[t], rowWeight[t])
+                let ratio = exp(logProbabilities[t] - rowOldLogProbability[t])
+                let clippedRatio = min(max(ratio, 1 - epsilon), 1 + epsilon)
+                let unclipped = ratio * a, bounded = clippedRatio * a
+                // dL/dlog π = −ρÂ while the unclipped term is the smaller, 0 once clipping holds it.
+                var coefficient: Float = unclipped <= bounded ? -unclipped : 0
+                loss -= Double(w * min(unclipped, bounded))
+                if clippedRatio != ratio { clipped += 1 }
+                counted += 1
+                if let referenceLogProbabilities {
+                    // k3 = e^(r−l) − (r−l) − 1 ≥ 0, dk3/dl = 1 − e^(r−l).
+                    let difference = referenceLogProbabilities[t] - logProbabilities[t]
+                    let k3 = exp(difference) - difference - 1
+                    loss += Double(w * beta * k3)
+                    kl += Double(k3)
+                    coefficient += beta * (1 - exp(difference))
+                }
+                coefficients[t] = w * coefficient
+            }
+            SoftmaxCrossEntropy.logProbabilityGradient(logits: logits, targets: targets, coefficients: coefficients,
+                                                       into: &logitsGradient)
+            model.zeroGradients()
+            model.backward(tokens, logitsGradient: logitsGradient, workspace: &workspace)
+            let norm = GradientClipping.globalNorm([model])
+            let scale = GradientClipping.scale(norm: norm, maxNorm: maxGradNorm)
+            if scale != 1 { model.scaleGradients(by: scale) }
+            optimizer.update(&model)
+            log.loss = loss
+            log.clipFraction = Double(clipped) / Double(max(counted, 1))
+            log.referenceKL = kl / Double(max(counted, 1))
+            log.gradientNorm = norm
+        }
+        log.tokens = processed
+        return log
+    }
+}
