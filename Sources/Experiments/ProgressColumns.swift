@@ -15,7 +15,10 @@ public enum ProgressColumns {
 
     /// Columns whose values depend on wall-clock time; everything else is
     /// reproducible to the bit.
-    public static let wallClock: Set<String> = ["wall_seconds", "sps", "rollout_seconds", "update_seconds", "allreduce_seconds"]
+    public static let wallClock: Set<String> = [
+        "wall_seconds", "sps", "rollout_seconds", "update_seconds", "allreduce_seconds",
+        "tokens_per_second", "sample_seconds", "score_seconds",  // the language-model policy's
+    ]
 
     /// What the critic-free algorithms add: the fraction of problems whose
     /// group carried no signal, and the KL to the reference policy.

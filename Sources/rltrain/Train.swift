@@ -44,6 +44,9 @@ struct Train: ParsableCommand {
             if let flag = ppo.mlpOnlyFlagsGiven.first {
                 throw ValidationError("\(flag) applies to the MLP policy; --policy transformer samples completions of prompts (see --rl-steps, --prompts-per-step)")
             }
+            if let algo = ppo.algo, algo.usesCritic {
+                throw ValidationError("--algo \(algo.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (grpo, dr-grpo or rloo)")
+            }
             var settings = LanguageModelSettings()
             languageModel.apply(to: &settings)
             config.languageModel = settings

@@ -87,6 +87,21 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
             (arith + ["--layout", "fourrooms"], "--layout is an option of gridworld, not of arithmetic"),
             (grid + ["--think-budget", "2"], "--think-budget is an option of arithmetic, not of gridworld"),
             (["--resume", dir.path, "--tensorboard"], "give no other flag (got --tensorboard)"),
+            // The language-model policy.
+            (arith + ["--policy", "lstm"], "'lstm' is invalid for '--policy"),
+            (arith + ["--policy", "transformer", "--heads", "5"], "--heads 5 does not divide --d-model 64"),
+            (arith + ["--policy", "transformer", "--d-model", "0"], "--d-model must be a positive integer"),
+            (arith + ["--policy", "transformer", "--context", "16"], "--context 16 is shorter than the longest prompt plus its worked completion (30 tokens)"),
+            (arith + ["--policy", "transformer", "--sft-examples", "0"], "--sft-examples 0 gives SFT nothing to learn from"),
+            (arith + ["--policy", "transformer", "--sft-think-fraction", "1.5"], "--sft-think-fraction must be within 0-1"),
+            (arith + ["--policy", "transformer", "--temperature", "nan"], "--temperature"),
+            (arith + ["--policy", "transformer", "--algo", "ppo"], "--algo ppo needs a critic"),
+            (arith + ["--policy", "transformer", "--hidden", "32"], "--hidden applies to the MLP policy"),
+            (arith + ["--policy", "transformer", "--total-timesteps", "1000"], "--total-timesteps applies to the MLP policy"),
+            (arith + ["--layers", "2"], "--layers applies to --policy transformer only"),
+            (arith + ["--policy", "mlp", "--sft-only"], "--sft-only applies to --policy transformer only"),
+            (grid + ["--policy", "transformer"], "--env gridworld has none (text tasks: arithmetic, multiplication)"),
+            (["--resume", dir.path, "--policy", "transformer"], "give no other flag (got --policy)"),
         ]
         for (arguments, fragment) in cases {
             try assertBadInput(arguments, fragment, in: dir)

@@ -122,24 +122,14 @@ public struct GroupRelativeUpdate: Sendable {
             processed += tokens.totalTokens
             var loss = 0.0, clipped = 0, counted = 0, kl = 0.0
             for t in 0..<tokens.totalTokens where mask[t] != 0 {
-                let (a, w) = (rowAdvantage[t], rowWeight[t])
-                let ratio = exp(logProbabilities[t] - rowOldLogProbability[t])
-                let clippedRatio = min(max(ratio, 1 - epsilon), 1 + epsilon)
-                let unclipped = ratio * a, bounded = clippedRatio * a
-                // dL/dlog π = −ρÂ while the unclipped term is the smaller, 0 once clipping holds it.
-                var coefficient: Float = unclipped <= bounded ? -unclipped : 0
-                loss -= Double(w * min(unclipped, bounded))
-                if clippedRatio != ratio { clipped += 1 }
+                let term = Self.tokenTerm(
+                    logProbability: logProbabilities[t], sampled: rowOldLogProbability[t],
+                    reference: referenceLogProbabilities?[t], advantage: rowAdvantage[t], clipCoef: epsilon, klCoef: beta)
+                loss += Double(rowWeight[t] * term.loss)
+                coefficients[t] = rowWeight[t] * term.derivative
+                if term.clipped { clipped += 1 }
+                kl += Double(term.k3)
                 counted += 1
-                if let referenceLogProbabilities {
-                    // k3 = e^(r−l) − (r−l) − 1 ≥ 0, dk3/dl = 1 − e^(r−l).
-                    let difference = referenceLogProbabilities[t] - logProbabilities[t]
-                    let k3 = exp(difference) - difference - 1
-                    loss += Double(w * beta * k3)
-                    kl += Double(k3)
-                    coefficient += beta * (1 - exp(difference))
-                }
-                coefficients[t] = w * coefficient
             }
             SoftmaxCrossEntropy.logProbabilityGradient(logits: logits, targets: targets, coefficients: coefficients,
                                                        into: &logitsGradient)
@@ -156,5 +146,28 @@ public struct GroupRelativeUpdate: Sendable {
         }
         log.tokens = processed
         return log
+    }
+
+    /// One token's term of L and its derivative with respect to log π(o_t):
+    ///   −min(ρÂ, clip(ρ, 1 ± ε)Â) + β·k3,  ρ = e^(l − l_old),
+    ///   k3 = e^(r − l) − (r − l) − 1 ≥ 0 (Schulman's estimator of KL(π‖π_ref)).
+    /// The surrogate's derivative is −ρÂ while the unclipped term is the
+    /// smaller, 0 once clipping holds it; k3's is 1 − e^(r − l).
+    static func tokenTerm(
+        logProbability l: Float, sampled: Float, reference: Float?, advantage a: Float, clipCoef epsilon: Float, klCoef beta: Float
+    ) -> (loss: Float, derivative: Float, clipped: Bool, k3: Float) {
+        let ratio = exp(l - sampled)
+        let clippedRatio = min(max(ratio, 1 - epsilon), 1 + epsilon)
+        let (unclipped, bounded) = (ratio * a, clippedRatio * a)
+        var loss = -min(unclipped, bounded)
+        var derivative: Float = unclipped <= bounded ? -unclipped : 0
+        var k3: Float = 0
+        if let reference, beta != 0 {
+            let difference = reference - l
+            k3 = exp(difference) - difference - 1
+            loss += beta * k3
+            derivative += beta * (1 - exp(difference))
+        }
+        return (loss, derivative, clippedRatio != ratio, k3)
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+import XCTest
+import NN
+import RL
+import Environments
+import TestSupport
+import ExperimentsTestSupport
+@testable import Experiments
+@testable import RunStorage
+
+/// The language-model policy's run (`--policy transformer`): it learns, and
+/// a run stopped in either phase resumes to the rows of one never stopped.
+final class LanguageModelRunTests: XCTestCase {
+    /// A small model on one- and two-digit addition; seconds per run.
+    static func tinyConfig(runsDir: String, name: String) throws -> RunConfig {
+        var config = RunConfig.defaults(for: ArithmeticSettings.self)
+        var arithmetic = ArithmeticSettings()
+        arithmetic.environment.digits = 1...2
+        config.environment = arithmetic
+        var settings = LanguageModelSettings()
+        (settings.layers, settings.dModel, settings.heads) = (1, 16, 2)
+        settings.sftExamples = 64
+        settings.sft.steps = 24
+        settings.sft.batchSize = 8
+        settings.sft.warmupSteps = 4
+        settings.rlSteps = 6
+        settings.promptsPerStep = 4
+        settings.evalProblems = 16
+        settings.evalEvery = 3
+        config.languageModel = settings
+        LanguageModelSettings.adjustDefaults(&config.ppo)
+        config.ppo.groupSize = 4
+        config.ppo.klCoef = 0.05  // so that the reference model is checkpointed too
+        config.ppo.learningRate = 1e-3
+        config.ppo.workers = 2
+        config.ppo.numEnvs = 64  // the MLP's rollout setting: only checked against --workers
+        config.run.runsDir = runsDir
+        config.run.runName = name
+        config.run.checkpointEvery = 2
+        try config.validate()
+        return config
+    }
+
+    static let logs = ["sft.csv", "progress.csv", "eval.csv"]
+
+    func rows(_ directory: RunDirectory) throws -> [[String]] {
+        try Self.logs.map { try RunFixtures.reproducibleRows(directory.file($0)) }
+    }
+
+    func parameters(_ directory: RunDirectory) throws -> [Float] {
+        let payload = try Checkpoint.read(from: directory.checkpoint)
+        return try JSONDecoder().decode(LanguageModelCheckpoint.self, from: payload).parameters
+    }
+
+    func testRunsStoppedInSFTOrRLResumeToTheSameRows() throws {
+        let dir = try TemporaryDirectory()
+        let (reference, outcome) = try TrainingRun.start(try Self.tinyConfig(runsDir: dir.path, name: "reference"),
+                                                         options: RunFixtures.quiet())
+        XCTAssertEqual(outcome, .finished)
+        let expected = try rows(reference)
+        XCTAssertEqual(expected.map(\.count), [1 + 24, 1 + 1 + 6, 1 + 3 * 2])  // headers, SFT steps, row 0 + RL steps, 3 evaluations × 2 sizes
+
+        // Stopped in SFT (after the 10th step asks), then in RL (after step 4), then finished.
+        let asked = Mutex(0)
+        let stopInSFT = TrainingRun.Options(console: Console(quiet: true), shouldStop: { asked.withLock { $0 += 1; return $0 == 10 } })
+        let (directory, first) = try TrainingRun.start(try Self.tinyConfig(runsDir: dir.path, name: "stopped"), options: stopInSFT)
+        XCTAssertEqual(first, .interrupted)
+        XCTAssertEqual(try CSVTable(path: directory.file("sft.csv")).rows.count, 10)
+        XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet(stopAfter: 4)), .interrupted)
+        XCTAssertEqual(try CSVTable(path: directory.progress).rows.count, 5)
+        XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .finished)
+        XCTAssertEqual(try rows(directory), expected)
+        XCTAssertEqual(try parameters(directory), try parameters(reference))
+        XCTAssertEqual(try TrainingRun.resume(directory, options: RunFixtures.quiet()), .alreadyFinished)
+    }
+
+    func testSameSeedSameNumbersAndWorkersDoNotChangeThem() throws {
+        let dir = try TemporaryDirectory()
+        let (a, _) = try TrainingRun.start(try Self.tinyConfig(runsDir: dir.path, name: "a"), options: RunFixtures.quiet())
+        var config = try Self.tinyConfig(runsDir: dir.path, name: "b")
+        config.ppo.workers = 1
+        let (b, _) = try TrainingRun.start(config, options: RunFixtures.quiet())
+        XCTAssertEqual(try rows(a), try rows(b))
+        XCTAssertEqual(try parameters(a), try parameters(b))
+    }
+
+    /// SFT on worked THINK examples of two-digit addition, then a greedy
+    /// evaluation on held-out problems: the transformer learns the working.
+    func testSFTOnWorkedExamplesLearnsHeldOutAddition() throws {
+        let dir = try TemporaryDirectory()
+        var config = try Self.tinyConfig(runsDir: dir.path, name: "sft")
+        var settings = LanguageModelSettings()
+        settings.sftExamples = 2048
+        settings.sft.steps = 600
+        settings.sftOnly = true
+        settings.evalProblems = 200
+        config.languageModel = settings
+        let (directory, _) = try TrainingRun.start(config, options: RunFixtures.quiet())
+        let evaluation = try CSVTable(path: directory.evaluations)
+        let accuracy = try evaluation.doubles("accuracy").map { $0 ?? 0 }
+        XCTAssertEqual(try evaluation.column("digits"), ["1", "2"])
+        XCTAssertGreaterThan(accuracy[1], 0.9, "held-out 2-digit accuracy after SFT: \(accuracy)")
+        XCTAssertEqual(try CSVTable(path: directory.progress).rows.count, 1, "--sft-only: row 0 alone")
+    }
+}
