@@ -40,10 +40,6 @@ struct LanguageModelOptions: ParsableArguments {
     var promptsPerStep: Int?
     @Option(parsing: .unconditional, help: "Sampling temperature of RL's completions (default 1).")
     var temperature: Double?
-    @Option(parsing: .unconditional, help: "Held-out problems per size in each greedy evaluation (default 500).")
-    var evalProblems: Int?
-    @Option(parsing: .unconditional, help: "RL steps between held-out evaluations (default 50; also after SFT and at the end).")
-    var evalEvery: Int?
 
     var isTransformer: Bool { policy == .transformer }
 
@@ -53,7 +49,7 @@ struct LanguageModelOptions: ParsableArguments {
          ("sft-examples", sftExamples != nil), ("sft-steps", sftSteps != nil), ("sft-batch", sftBatch != nil),
          ("sft-learning-rate", sftLearningRate != nil), ("sft-think-fraction", sftThinkFraction != nil),
          ("sft-only", sftOnly), ("rl-steps", rlSteps != nil), ("prompts-per-step", promptsPerStep != nil),
-         ("temperature", temperature != nil), ("eval-problems", evalProblems != nil), ("eval-every", evalEvery != nil),
+         ("temperature", temperature != nil),
         ].filter(\.1).map { "--\($0.0)" }
     }
 
@@ -74,7 +70,5 @@ struct LanguageModelOptions: ParsableArguments {
         if let rlSteps { s.rlSteps = rlSteps }
         if let promptsPerStep { s.promptsPerStep = promptsPerStep }
         if let temperature { s.temperature = temperature }
-        if let evalProblems { s.evalProblems = evalProblems }
-        if let evalEvery { s.evalEvery = evalEvery }
     }
 }

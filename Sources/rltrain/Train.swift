@@ -49,8 +49,7 @@ struct Train: ParsableCommand {
             }
             var settings = LanguageModelSettings()
             languageModel.apply(to: &settings)
-            config.languageModel = settings
-            LanguageModelSettings.adjustDefaults(&config.ppo)
+            config.useLanguageModel(settings)
         } else if let flag = languageModel.transformerFlagsGiven.first {
             throw ValidationError("\(flag) applies to --policy transformer only")
         }

@@ -17,6 +17,8 @@ final class LanguageModelRunTests: XCTestCase {
         var config = RunConfig.defaults(for: ArithmeticSettings.self)
         var arithmetic = ArithmeticSettings()
         arithmetic.environment.digits = 1...2
+        arithmetic.evalProblems = 16
+        arithmetic.evalEvery = 3
         config.environment = arithmetic
         var settings = LanguageModelSettings()
         (settings.layers, settings.dModel, settings.heads) = (1, 16, 2)
@@ -26,10 +28,8 @@ final class LanguageModelRunTests: XCTestCase {
         settings.sft.warmupSteps = 4
         settings.rlSteps = 6
         settings.promptsPerStep = 4
-        settings.evalProblems = 16
-        settings.evalEvery = 3
-        config.languageModel = settings
-        LanguageModelSettings.adjustDefaults(&config.ppo)
+        config.useLanguageModel(settings)
+        config.environment = arithmetic  // its evaluation settings, not the language model's defaults
         config.ppo.groupSize = 4
         config.ppo.klCoef = 0.05  // so that the reference model is checkpointed too
         config.ppo.learningRate = 1e-3
@@ -94,8 +94,10 @@ final class LanguageModelRunTests: XCTestCase {
         settings.sftExamples = 2048
         settings.sft.steps = 600
         settings.sftOnly = true
-        settings.evalProblems = 200
         config.languageModel = settings
+        var arithmetic = try XCTUnwrap(config.environment as? ArithmeticSettings)
+        arithmetic.evalProblems = 200
+        config.environment = arithmetic
         let (directory, _) = try TrainingRun.start(config, options: RunFixtures.quiet())
         let evaluation = try CSVTable(path: directory.evaluations)
         let accuracy = try evaluation.doubles("accuracy").map { $0 ?? 0 }

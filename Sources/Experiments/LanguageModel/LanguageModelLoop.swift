@@ -14,7 +14,8 @@ import Tensor
 ///     them with the task's verifier and takes a group-relative update
 ///     (`progress.csv`, one row per step), evaluating every `evalEvery` steps.
 /// Step s of either phase draws its examples, problems and samples from
-/// the seed and s alone, so a run resumed from a checkpoint writes the rows
+/// the seed and s alone (the environment's `--eval-problems` and
+/// `--eval-every` set the evaluation), so a run resumed from a checkpoint writes the rows
 /// an uninterrupted one writes.
 struct LanguageModelLoop<Task: TextTask> {
     let task: Task
@@ -215,7 +216,7 @@ struct LanguageModelLoop<Task: TextTask> {
             progressRows += 1
             try events?.append(step: Int64(rlStepsDone), scalars: TensorBoardTags.scalars(row, tags: tags))
             let isLast = rlStepsDone == rlSteps
-            if rlStepsDone % settings.evalEvery == 0 || isLast {
+            if rlStepsDone % config.textTaskEvaluation.every == 0 || isLast {
                 let rows = evaluate(phase: "rl", step: rlStepsDone)
                 for row in rows { try evaluationLog.append(row) }
                 evaluationRows += rows.count
@@ -258,7 +259,7 @@ struct LanguageModelLoop<Task: TextTask> {
     /// trained on: the same problems as the MLP policy's evaluation.
     mutating func evaluate(phase: String, step: Int) -> [[String: CSVField]] {
         task.digits.map { digits in
-            let problems = task.heldOutProblems(count: settings.evalProblems, digits: digits, seed: config.ppo.seed)
+            let problems = task.heldOutProblems(count: config.textTaskEvaluation.problems, digits: digits, seed: config.ppo.seed)
             var rngs = problems.map { _ in RNG(seed: 0) }  // greedy: never drawn from
             let limit = problems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
             let clock = ContinuousClock()

@@ -31,17 +31,12 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     /// Sampling temperature of RL's completions.
     public var temperature = 1.0
 
-    // Evaluation: greedy, on held-out problems of every size trained on.
-    public var evalProblems = 500
-    /// RL steps between held-out evaluations (one after SFT and one at the end always).
-    public var evalEvery = 50
-
     public init() {}
 
     /// The RL defaults that differ from the MLP's, as the prototype measured
     /// them: Dr. GRPO's advantages (r − mean) and token sum, two passes per
     /// batch, Adam at 5e-5 (3e-4 broke the working), clipping at norm 1.
-    public static func adjustDefaults(_ ppo: inout PPOConfig) {
+    static func adjustDefaults(_ ppo: inout PPOConfig) {
         ppo.algorithm = .drGRPO
         ppo.groupSize = 8
         ppo.learningRate = 5e-5
@@ -56,8 +51,7 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     /// The first problem with settings that cannot run, in one line.
     public func validationError() -> String? {
         for (flag, value) in [("--layers", layers), ("--d-model", dModel), ("--heads", heads), ("--context", context),
-                              ("--sft-batch", sft.batchSize), ("--prompts-per-step", promptsPerStep),
-                              ("--eval-problems", evalProblems), ("--eval-every", evalEvery)] where value <= 0 {
+                              ("--sft-batch", sft.batchSize), ("--prompts-per-step", promptsPerStep)] where value <= 0 {
             return "\(flag) must be a positive integer, got \(value)"
         }
         for (flag, value) in [("--sft-steps", sft.steps), ("--rl-steps", rlSteps), ("--sft-examples", sftExamples)] where value < 0 {
@@ -72,7 +66,7 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
         if !(sft.learningRate > 0 && sft.learningRate < 1) { return "--sft-learning-rate must be in (0, 1), got \(sft.learningRate)" }
         if !(temperature > 0 && temperature <= 10) { return "--temperature must be in (0, 10], got \(temperature)" }
         if sftExamples > 10_000_000 || sft.steps > 10_000_000 || rlSteps > 10_000_000 || sft.batchSize > 100_000
-            || promptsPerStep > 100_000 || evalProblems > 1_000_000 {
+            || promptsPerStep > 100_000 {
             return "a count is out of range: examples, steps and batches at most 10,000,000, 100,000 per batch"
         }
         return nil

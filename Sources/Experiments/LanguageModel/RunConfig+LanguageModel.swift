@@ -6,6 +6,26 @@ extension RunConfig {
     /// The environment's task as text, when it has one (`TextTaskSource`).
     public var textTask: (any TextTask)? { (environment as? any TextTaskSource)?.textTask }
 
+    /// Makes this a language-model run with `settings`, and takes the
+    /// defaults such a run differs in: its RL hyperparameters
+    /// (`LanguageModelSettings.adjustDefaults`) and a held-out evaluation
+    /// every 50 RL steps instead of every update. Flags applied afterwards
+    /// override them.
+    public mutating func useLanguageModel(_ settings: LanguageModelSettings = LanguageModelSettings()) {
+        languageModel = settings
+        LanguageModelSettings.adjustDefaults(&ppo)
+        if var source = environment as? any TextTaskSource {
+            source.evalEvery = 50
+            environment = source
+        }
+    }
+
+    /// The environment's held-out evaluation settings, for the language model.
+    var textTaskEvaluation: (problems: Int, every: Int) {
+        guard let source = environment as? any TextTaskSource else { return (0, 1) }
+        return (source.evalProblems, source.evalEvery)
+    }
+
     /// What a language-model run needs beyond its own settings: a text task,
     /// a critic-free algorithm, one process, a context that holds every
     /// prompt with its worked THINK completion.
