@@ -1,3 +1,5 @@
+import RL
+
 /// Environment settings whose task a language-model policy can also learn as
 /// text (`--policy transformer`): the text task on the same problems, with
 /// the same ranges and held-out split.
@@ -9,6 +11,8 @@ public protocol TextTaskSource: EnvironmentSettings {
     var textTask: Task { get }
     var evalProblems: Int { get set }
     var evalEvery: Int { get set }
+    /// `rltrain eval`'s flags for a language-model run of this environment.
+    func textEvaluationRequest(_ arguments: [String]) throws -> TextEvaluationRequest<Task>
 }
 
 extension ArithmeticSettings: TextTaskSource {
@@ -18,5 +22,41 @@ extension ArithmeticSettings: TextTaskSource {
 extension MultiplicationSettings: TextTaskSource {
     public var textTask: MultiplicationTextTask {
         MultiplicationTextTask(digits: environment.digits, multipliers: environment.multiplier)
+    }
+}
+
+/// What `rltrain eval` asks of a language-model run, read from the
+/// environment's own evaluation flags: held-out problems of one size,
+/// greedy or several samples chosen by majority vote, or pass@N (oracle).
+public struct TextEvaluationRequest<Task: TextTask>: Sendable {
+    /// The task, narrowed to what the flags ask (multiplication's `--multiplier`).
+    public var task: Task
+    public var problems: Int
+    /// Digits per operand (nil: the longest trained).
+    public var digits: Int?
+    public var search: SearchOptions
+    public var show: Int
+}
+
+extension ArithmeticSettings {
+    public func textEvaluationRequest(_ arguments: [String]) throws -> TextEvaluationRequest<AdditionTextTask> {
+        let request = try Self.evaluationRequest(arguments)
+        if request.thinkBudget != nil {
+            throw ConfigError("--think-budget caps the MLP policy's notes; a language-model run writes its own working (budget forcing on it is not built yet)")
+        }
+        return TextEvaluationRequest(task: textTask, problems: request.problems, digits: request.digits,
+                                     search: request.search, show: request.show)
+    }
+}
+
+extension MultiplicationSettings {
+    public func textEvaluationRequest(_ arguments: [String]) throws -> TextEvaluationRequest<MultiplicationTextTask> {
+        let request = try Self.evaluationRequest(arguments)
+        if request.thinkBudget != nil {
+            throw ConfigError("--think-budget caps the MLP policy's tally marks; a language-model run writes its own working (budget forcing on it is not built yet)")
+        }
+        let task = MultiplicationTextTask(digits: environment.digits, multipliers: request.multiplier ?? environment.multiplier)
+        return TextEvaluationRequest(task: task, problems: request.problems, digits: request.digits,
+                                     search: request.search, show: request.show)
     }
 }

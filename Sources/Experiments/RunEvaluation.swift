@@ -11,6 +11,10 @@ public enum RunEvaluation {
     /// flags of `rltrain eval`) ask.
     public static func evaluate(_ directory: RunDirectory, arguments: [String], console: Console) throws {
         let record = try RunRecord.read(from: directory)
+        if record.config.languageModel != nil, let source = record.config.environment as? any TextTaskSource {
+            return try LanguageModelEvaluation.evaluate(source, config: record.config, directory: directory,
+                                                        arguments: arguments, console: console)
+        }
         try evaluate(record.config.environment, config: record.config, directory: directory, arguments: arguments, console: console)
     }
 

@@ -48,8 +48,8 @@ struct LanguageModelLoop<Task: TextTask> {
          "sample_seconds", "score_seconds", "update_seconds", "wall_seconds"]
     }
     static var evaluationColumns: [String] {
-        ["phase", "step", "digits", "difficulty", "problems", "accuracy", "think_fraction", "completion_tokens_mean",
-         "tokens_per_second"]
+        ["phase", "step", "digits", "difficulty", "problems", "samples", "temperature", "selection", "accuracy", "coverage",
+         "think_fraction", "completion_tokens_mean", "tokens_per_second"]
     }
 
     init(task: Task, config: RunConfig, settings: LanguageModelSettings, directory: RunDirectory, resuming: Bool,
@@ -255,28 +255,15 @@ struct LanguageModelLoop<Task: TextTask> {
         return .interrupted
     }
 
-    /// Greedy completions of `evalProblems` held-out problems of every size
-    /// trained on: the same problems as the MLP policy's evaluation.
+    /// Greedy completions of `--eval-problems` held-out problems of every
+    /// size trained on: the same problems as the MLP policy's evaluation.
     mutating func evaluate(phase: String, step: Int) -> [[String: CSVField]] {
         task.digits.map { digits in
-            let problems = task.heldOutProblems(count: config.textTaskEvaluation.problems, digits: digits, seed: config.ppo.seed)
-            var rngs = problems.map { _ in RNG(seed: 0) }  // greedy: never drawn from
-            let limit = problems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
-            let clock = ContinuousClock()
-            let start = clock.now
-            let completions = sampler.sample(model, prompts: problems.map { task.prompt(for: $0) }, maxNewTokens: limit,
-                                             temperature: 0, stopToken: Vocabulary.eos, rngs: &rngs)
-            let seconds = (clock.now - start).seconds
-            let n = Double(max(problems.count, 1))
-            let correct = zip(completions, problems).filter { task.reward(of: $0.tokens, for: $1) == 1 }.count
-            let tokens = completions.reduce(0) { $0 + $1.tokens.count }
-            return [
-                "phase": .text(phase), "step": .int(step), "digits": .int(digits),
-                "difficulty": .text(problems.first.map { task.difficulty(of: $0) } ?? "\(digits) digits"),
-                "problems": .int(problems.count), "accuracy": .double(Double(correct) / n),
-                "think_fraction": .double(Double(completions.filter { task.thinks($0.tokens) }.count) / n),
-                "completion_tokens_mean": .double(Double(tokens) / n), "tokens_per_second": .double(Double(tokens) / seconds),
-            ]
+            var row = LanguageModelEvaluation.measure(
+                model, task: task, problems: task.heldOutProblems(count: config.textTaskEvaluation.problems, digits: digits, seed: config.ppo.seed),
+                samples: 1, temperature: 0, select: .majority, seed: config.ppo.seed, sampler: &sampler).row
+            row.merge(["phase": .text(phase), "step": .int(step), "digits": .int(digits)]) { $1 }
+            return row
         }
     }
 
