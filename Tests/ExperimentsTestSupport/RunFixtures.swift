@@ -39,6 +39,11 @@ public enum RunFixtures {
             + table.rows.map { row in keep.map { row[$0] }.joined(separator: ",") }
     }
 
+    /// One row of a table without its wall-clock columns.
+    public static func withoutWallClock(_ table: CSVTable, row: Int) -> [String] {
+        table.columns.indices.filter { !ProgressColumns.wallClock.contains(table.columns[$0]) }.map { table.rows[row][$0] }
+    }
+
     /// The raw JSON payload of a checkpoint as a dictionary.
     public static func payloadObject(_ path: String) throws -> [String: Any] {
         let payload = try Checkpoint.read(from: path)

@@ -105,4 +105,36 @@ final class LanguageModelRunTests: XCTestCase {
         XCTAssertGreaterThan(accuracy[1], 0.9, "held-out 2-digit accuracy after SFT: \(accuracy)")
         XCTAssertEqual(try CSVTable(path: directory.progress).rows.count, 1, "--sft-only: row 0 alone")
     }
+
+    /// `rltrain eval` on a language-model run: greedy, majority and pass@N
+    /// rows appended to eval.csv; flags it cannot honour refused.
+    func testEvaluationAppendsRowsAndRefusesWhatItCannotDo() throws {
+        let dir = try TemporaryDirectory()
+        let (directory, _) = try TrainingRun.start(try Self.tinyConfig(runsDir: dir.path, name: "eval"), options: RunFixtures.quiet())
+        let before = try CSVTable(path: directory.evaluations).rows.count
+        let console = Console(quiet: true)
+        try RunEvaluation.evaluate(directory, arguments: ["--problems", "12", "--digits", "2"], console: console)
+        try RunEvaluation.evaluate(directory, arguments: ["--problems", "12", "--samples", "4"], console: console)
+        try RunEvaluation.evaluate(directory, arguments: ["--problems", "12", "--samples", "4", "--select", "oracle"], console: console)
+        let table = try CSVTable(path: directory.evaluations)
+        let rows = table.rows.suffix(from: before).map { row in Dictionary(uniqueKeysWithValues: zip(table.columns, row)) }
+        XCTAssertEqual(rows.map { $0["selection"] }, ["greedy", "majority", "oracle"])
+        XCTAssertEqual(rows.map { $0["samples"] }, ["1", "4", "4"])
+        XCTAssertEqual(rows[2]["accuracy"], "", "pass@N has no single chosen answer")
+        let coverage = try XCTUnwrap(Double(rows[2]["coverage"] ?? ""))
+        let majority = try XCTUnwrap(Double(rows[1]["accuracy"] ?? ""))
+        XCTAssertGreaterThanOrEqual(coverage, majority, "pass@4 covers at least what majority-of-4 gets right")
+        // The same call gives the same row.
+        try RunEvaluation.evaluate(directory, arguments: ["--problems", "12", "--samples", "4"], console: console)
+        let again = try CSVTable(path: directory.evaluations)
+        XCTAssertEqual(RunFixtures.withoutWallClock(again, row: again.rows.count - 1),
+                       RunFixtures.withoutWallClock(again, row: before + 1))
+        for (arguments, fragment) in [(["--think-budget", "2"], "--think-budget caps the MLP policy's notes"),
+                                      (["--samples", "4", "--select", "verifier"], "--select verifier needs a learned verifier"),
+                                      (["--digits", "9"], "more than the model's context of 64")] {
+            XCTAssertThrowsError(try RunEvaluation.evaluate(directory, arguments: arguments, console: console)) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(arguments): \(error)")
+            }
+        }
+    }
 }
