@@ -11,15 +11,21 @@ public protocol TextTaskSource: EnvironmentSettings {
     var textTask: Task { get }
     var evalProblems: Int { get set }
     var evalEvery: Int { get set }
+    /// The environment's training flags that a language-model run reads
+    /// (the problems' ranges and the evaluation); the others set the MLP
+    /// policy's environment and are refused with it.
+    static var textTaskFlags: [String] { get }
     /// `rltrain eval`'s flags for a language-model run of this environment.
     func textEvaluationRequest(_ arguments: [String]) throws -> TextEvaluationRequest<Task>
 }
 
 extension ArithmeticSettings: TextTaskSource {
     public var textTask: AdditionTextTask { AdditionTextTask(digits: environment.digits) }
+    public static var textTaskFlags: [String] { ["--digits", "--eval-problems", "--eval-every"] }
 }
 
 extension MultiplicationSettings: TextTaskSource {
+    public static var textTaskFlags: [String] { ["--digits", "--multiplier", "--eval-problems", "--eval-every"] }
     public var textTask: MultiplicationTextTask {
         MultiplicationTextTask(digits: environment.digits, multipliers: environment.multiplier)
     }

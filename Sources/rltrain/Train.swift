@@ -47,6 +47,12 @@ struct Train: ParsableCommand {
             if let algo = ppo.algo, algo.usesCritic {
                 throw ValidationError("--algo \(algo.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (grpo, dr-grpo or rloo)")
             }
+            let source = (env?.type ?? EnvironmentRegistry.defaultEnvironment) as? any TextTaskSource.Type
+            if let source, let flag = environmentArguments.first(where: { argument in
+                argument.hasPrefix("--") && !source.textTaskFlags.contains(String(argument.prefix { $0 != "=" }))
+            }) {
+                throw ValidationError("\(flag.prefix { $0 != "=" }) sets the MLP policy's \(source.name) environment; with --policy transformer only \(source.textTaskFlags.joined(separator: ", ")) apply")
+            }
             var settings = LanguageModelSettings()
             languageModel.apply(to: &settings)
             config.useLanguageModel(settings)

@@ -94,7 +94,7 @@ struct LanguageModelLoop<Task: TextTask> {
 
     mutating func run() throws -> TrainingRun.Outcome {
         let console = options.console
-        if sftStepsDone == sftSteps && rlStepsDone == rlSteps && progressRows > 0 || sftSteps + rlSteps == 0 && evaluationRows > 0 {
+        if sftStepsDone == sftSteps && rlStepsDone == rlSteps && progressRows > 0 {
             console.line("\(directory.path) has already finished; nothing to do")
             return .alreadyFinished
         }
