@@ -103,7 +103,13 @@ final class LanguageModelRunTests: XCTestCase {
         let accuracy = try evaluation.doubles("accuracy").map { $0 ?? 0 }
         XCTAssertEqual(try evaluation.column("digits"), ["1", "2"])
         XCTAssertGreaterThan(accuracy[1], 0.9, "held-out 2-digit accuracy after SFT: \(accuracy)")
-        XCTAssertEqual(try CSVTable(path: directory.progress).rows.count, 1, "--sft-only: row 0 alone")
+        let progress = try CSVTable(path: directory.progress)
+        XCTAssertEqual(progress.rows.count, 1, "--sft-only: row 0 alone")
+        XCTAssertEqual(try progress.column("accuracy"), [try evaluation.column("accuracy")[1]], "row 0: the longest size's accuracy")
+        let flops = try XCTUnwrap(try progress.doubles("flops")[0])
+        let sftFlops = try XCTUnwrap(try CSVTable(path: directory.file("sft.csv")).doubles("flops").last ?? nil)
+        XCTAssertEqual(flops, sftFlops)
+        XCTAssertGreaterThan(flops, 6 * 150_000 * 600 * 64 * 10, "about 6·N per token, 600 steps of 64 examples of 10–22 tokens")
     }
 
     /// `rltrain eval` on a language-model run: greedy, majority and pass@N

@@ -18,6 +18,8 @@ struct LanguageModelCheckpoint: Codable, Sendable {
     var progressRows: Int
     var evaluationRows: Int
     var wallSeconds: Double
+    /// Training FLOPs so far, SFT's included.
+    var flops: Double
 
     static func read(from directory: RunDirectory, config: RunConfig) throws -> LanguageModelCheckpoint {
         let payload = try Checkpoint.read(from: directory.checkpoint)

@@ -35,17 +35,19 @@ struct LanguageModelLoop<Task: TextTask> {
     var progressRows = 0
     var evaluationRows = 0
     var wallSecondsBefore = 0.0
+    /// Training FLOPs so far: SFT's steps, RL's sampling and updates.
+    var flops = 0.0
     var workspace = Transformer.Workspace()
     var sampler: CompletionSampler
     var pendingCheckpoint: BackgroundWrite?
 
     static var sftColumns: [String] {
-        ["step", "examples_seen", "loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second", "wall_seconds"]
+        ["step", "examples_seen", "loss", "learning_rate", "grad_norm", "tokens", "tokens_per_second", "flops", "wall_seconds"]
     }
     static var progressColumns: [String] {
-        ["step", "reward_mean", "well_formed_fraction", "think_fraction", "completion_tokens_mean", "signal_fraction",
+        ["step", "accuracy", "reward_mean", "well_formed_fraction", "think_fraction", "completion_tokens_mean", "signal_fraction",
          "loss", "clip_fraction", "reference_kl", "grad_norm", "sampled_tokens", "tokens_per_second",
-         "sample_seconds", "score_seconds", "update_seconds", "wall_seconds"]
+         "sample_seconds", "score_seconds", "update_seconds", "flops", "wall_seconds"]
     }
     static var evaluationColumns: [String] {
         ["phase", "step", "digits", "difficulty", "problems", "samples", "temperature", "selection", "accuracy", "coverage",
@@ -82,6 +84,7 @@ struct LanguageModelLoop<Task: TextTask> {
             progressRows = saved.progressRows
             evaluationRows = saved.evaluationRows
             wallSecondsBefore = saved.wallSeconds
+            flops = saved.flops
         } else {
             var rng = root.stream("transformer-init")
             model = Transformer(config: shape, rng: &rng)
@@ -136,11 +139,12 @@ struct LanguageModelLoop<Task: TextTask> {
                                             optimizer: &optimizer, workspace: &workspace)
                 let seconds = (clock.now - before).seconds
                 sftStepsDone += 1
+                flops += log.flops
                 try sftLog.append([
                     "step": .int(sftStepsDone), "examples_seen": .int(sftStepsDone * settings.sft.batchSize),
                     "loss": .double(log.loss), "learning_rate": .double(log.learningRate), "grad_norm": .double(log.gradientNorm),
                     "tokens": .int(log.tokens), "tokens_per_second": .double(Double(log.tokens) / seconds),
-                    "wall_seconds": .double(wallSeconds()),
+                    "flops": .double(flops), "wall_seconds": .double(wallSeconds()),
                 ])
                 sftRows += 1
                 console.status(String(format: "SFT step %d/%d │ loss %.4f │ %@ tokens/s", sftStepsDone, sftSteps, log.loss,
@@ -165,10 +169,12 @@ struct LanguageModelLoop<Task: TextTask> {
             console.line("after SFT: " + summary(rows))
             if algorithm.klCoef != 0 { reference = model }
             // Row 0 of progress.csv: the policy RL starts from.
-            try progressLog.append(["step": .int(0), "wall_seconds": .double(wallSeconds())])
+            let row0: [String: CSVField] = ["step": .int(0), "accuracy": rows.last?["accuracy"] ?? .missing,
+                                            "flops": .double(flops), "wall_seconds": .double(wallSeconds())]
+            try progressLog.append(row0)
             try progressLog.sync()
             progressRows = 1
-            try events?.append(step: 0, scalars: TensorBoardTags.scalars(["step": .int(0)], tags: tags))
+            try events?.append(step: 0, scalars: TensorBoardTags.scalars(row0, tags: tags))
             if rlSteps > 0 { optimizer = Adam(learningRate: Float(config.ppo.learningRate), beta1: 0.9, beta2: 0.99, epsilon: 1e-8) }
             try saveCheckpoint(wallSeconds: wallSeconds(), wait: options.shouldStop())
             if options.shouldStop() && rlSteps > 0 { return interrupted(console, phase: "SFT") }
@@ -197,10 +203,12 @@ struct LanguageModelLoop<Task: TextTask> {
                                   reference: reference, optimizer: &optimizer, workspace: &workspace)
             let end = clock.now
             rlStepsDone += 1
+            flops += model.config.forwardFLOPs(sequenceLengths: zip(prompts, completions).map { $0.count + $1.tokens.count })
+                + log.flops
 
             let n = Double(completions.count)
             let sampled = completions.reduce(0) { $0 + $1.tokens.count }
-            let row: [String: CSVField] = [
+            var row: [String: CSVField] = [
                 "step": .int(rlStepsDone), "reward_mean": .double(Double(rewards.reduce(0, +)) / n),
                 "well_formed_fraction": .double(Double(parsed.filter(\.isWellFormed).count) / n),
                 "think_fraction": .double(Double(parsed.filter(\.thinks).count) / n),
@@ -210,20 +218,23 @@ struct LanguageModelLoop<Task: TextTask> {
                 "tokens_per_second": .double(Double(sampled) / (scoreStart - sampleStart).seconds),
                 "sample_seconds": .double((scoreStart - sampleStart).seconds),
                 "score_seconds": .double((updateStart - scoreStart).seconds),
-                "update_seconds": .double((end - updateStart).seconds), "wall_seconds": .double(wallSeconds()),
+                "update_seconds": .double((end - updateStart).seconds), "flops": .double(flops),
+                "wall_seconds": .double(wallSeconds()),
             ]
-            try progressLog.append(row)
-            progressRows += 1
-            try events?.append(step: Int64(rlStepsDone), scalars: TensorBoardTags.scalars(row, tags: tags))
+            // The held-out evaluation, at its interval and at the end: its longest size is the row's accuracy.
             let isLast = rlStepsDone == rlSteps
             if rlStepsDone % config.textTaskEvaluation.every == 0 || isLast {
                 let rows = evaluate(phase: "rl", step: rlStepsDone)
                 for row in rows { try evaluationLog.append(row) }
                 evaluationRows += rows.count
                 try evaluationLog.sync()
+                row["accuracy"] = rows.last?["accuracy"] ?? .missing
                 console.finishStatus()
                 console.line("RL step \(rlStepsDone): " + summary(rows))
             }
+            try progressLog.append(row)
+            progressRows += 1
+            try events?.append(step: Int64(rlStepsDone), scalars: TensorBoardTags.scalars(row, tags: tags))
             console.status(String(format: "RL step %d/%d │ reward %.3f │ thinks %.0f%% │ %.1f tokens │ %@ tokens/s",
                                   rlStepsDone, rlSteps, Double(rewards.reduce(0, +)) / n,
                                   100 * Double(parsed.filter(\.thinks).count) / n, Double(sampled) / n,
@@ -282,7 +293,8 @@ struct LanguageModelLoop<Task: TextTask> {
         let payload = LanguageModelCheckpoint(
             config: config, parameters: model.flatParameters(), optimizer: optimizer,
             referenceParameters: reference?.flatParameters(), sftStepsDone: sftStepsDone, rlStepsDone: rlStepsDone,
-            sftRows: sftRows, progressRows: progressRows, evaluationRows: evaluationRows, wallSeconds: wallSeconds)
+            sftRows: sftRows, progressRows: progressRows, evaluationRows: evaluationRows, wallSeconds: wallSeconds,
+            flops: flops)
         let directory = self.directory
         pendingCheckpoint = BackgroundWrite { try payload.write(to: directory) }
         if wait { try finishCheckpoint() }

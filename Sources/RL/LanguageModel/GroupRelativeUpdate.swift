@@ -59,6 +59,8 @@ public struct GroupRelativeUpdate: Sendable {
         public var gradientNorm: Double
         /// Tokens run through the model in all passes (reference included).
         public var tokens: Int
+        /// Forward and backward passes, the reference's forward and Adam.
+        public var flops: Double
     }
 
     public func step(
@@ -79,7 +81,7 @@ public struct GroupRelativeUpdate: Sendable {
         }
         let signalFraction = Double(kept.count) / Double(max(batch.completions.count, 1))
         guard !kept.isEmpty else {
-            return Log(signalFraction: 0, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0)
+            return Log(signalFraction: 0, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0, flops: 0)
         }
         let tokens = TokenBatch(kept.map { batch.prompts[$0] + batch.completions[$0].tokens })
         let targets = tokens.nextTokenTargets
@@ -113,7 +115,7 @@ public struct GroupRelativeUpdate: Sendable {
 
         // 3–4. Passes of the clipped surrogate, each a full-batch gradient step.
         let epsilon = algorithm.clipCoef
-        var log = Log(signalFraction: signalFraction, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0)
+        var log = Log(signalFraction: signalFraction, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0, flops: 0)
         var coefficients = [Float](repeating: 0, count: tokens.totalTokens)
         var logitsGradient = Tensor(zeros: [0])
         for _ in 0..<max(epochs, 1) {
@@ -145,6 +147,11 @@ public struct GroupRelativeUpdate: Sendable {
             log.gradientNorm = norm
         }
         log.tokens = processed
+        let shape = model.config
+        let pass = shape.forwardFLOPs(sequenceLengths: tokens.lengths) + shape.backwardFLOPs(sequenceLengths: tokens.lengths)
+            + Adam.flops(parameterCount: model.parameterCount)
+        log.flops = Double(max(epochs, 1)) * pass
+            + (referenceLogProbabilities == nil ? 0 : shape.forwardFLOPs(sequenceLengths: tokens.lengths))
         return log
     }
 

@@ -40,6 +40,8 @@ public struct SupervisedFineTuning: Sendable, Codable, Equatable {
         public var tokens: Int
         public var gradientNorm: Double
         public var learningRate: Double
+        /// Forward, backward and Adam (`TransformerConfig.forwardFLOPs`, …).
+        public var flops: Double
     }
 
     /// One step on `examples` (prompt, completion): forward, masked loss,
@@ -73,7 +75,9 @@ public struct SupervisedFineTuning: Sendable, Codable, Equatable {
         let rate = learningRate(at: step)
         optimizer.learningRate = Float(rate)
         optimizer.update(&model)
+        let flops = model.config.forwardFLOPs(sequenceLengths: batch.lengths)
+            + model.config.backwardFLOPs(sequenceLengths: batch.lengths) + Adam.flops(parameterCount: model.parameterCount)
         return StepLog(loss: loss, completionTokens: completionTokens, tokens: batch.totalTokens,
-                       gradientNorm: norm, learningRate: rate)
+                       gradientNorm: norm, learningRate: rate, flops: flops)
     }
 }
