@@ -24,7 +24,7 @@ struct RLTrain: ParsableCommand {
             \(HelpText.environments)
             """,
         version: versionText,
-        subcommands: [Train.self, Evaluate.self, TrainVerifier.self, Sweep.self, Report.self],
+        subcommands: [Train.self, Evaluate.self, TrainVerifier.self, Export.self, Sweep.self, Report.self],
         defaultSubcommand: Train.self)
 
     static var versionText: String {
