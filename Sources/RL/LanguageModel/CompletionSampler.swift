@@ -41,11 +41,12 @@ public struct CompletionSampler: Sendable {
         Parallel.forEach(&jobs) { job, _ in
             for start in stride(from: job.range.lowerBound, to: job.range.upperBound, by: slots) {
                 let chunk = start ..< min(start + slots, job.range.upperBound)
-                var chunkRNGs = Array(job.rngs[(chunk.lowerBound - job.range.lowerBound)...].prefix(chunk.count))
+                let local = (chunk.lowerBound - job.range.lowerBound) ..< (chunk.upperBound - job.range.lowerBound)
+                var chunkRNGs = Array(job.rngs[local])
                 job.completions += model.generate(
                     prompts: TokenBatch(Array(prompts[chunk])), maxNewTokens: maxNewTokens, temperature: temperature,
                     stopToken: stopToken, rngs: &chunkRNGs, cache: &job.lane.cache, workspace: &job.lane.workspace)
-                for (offset, rng) in chunkRNGs.enumerated() { job.rngs[chunk.lowerBound - job.range.lowerBound + offset] = rng }
+                job.rngs.replaceSubrange(local, with: chunkRNGs)
             }
         }
         for (index, job) in jobs.enumerated() {
