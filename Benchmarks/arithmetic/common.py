@@ -130,10 +130,19 @@ def eval_rows(run_dir):
     rows = read_csv(os.path.join(run_dir, "eval.csv"))
     for r in rows:
         for k in list(r):
-            # column_accuracy is a list of numbers in one field, kept as text.
-            if k not in ("stage", "column_accuracy"):
-                r[k] = float(r[k]) if r[k] not in ("", None) else None
+            # Text columns (stage, selection, column_accuracy's list) stay text.
+            r[k] = number(r[k])
     return rows
+
+
+def number(field):
+    """A CSV field as a float, None when empty, the text itself otherwise."""
+    if field in ("", None):
+        return None
+    try:
+        return float(field)
+    except ValueError:
+        return field
 
 
 def end_of_training(run_dir, digits):
@@ -153,7 +162,8 @@ def evaluate(args, binary, run_dir, digits, samples=1, think_budget=None, proble
     def match():
         for r in eval_rows(run_dir):
             if (r["stage"] == "eval" and int(r["digits"]) == digits and int(r["samples"]) == samples
-                    and int(r["think_budget"]) == budget and int(r["problems"]) == problems):
+                    and int(r["think_budget"]) == budget and int(r["problems"]) == problems
+                    and r.get("selection") in (None, "greedy", "majority")):
                 return r
         return None
 

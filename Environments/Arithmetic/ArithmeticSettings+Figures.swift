@@ -77,12 +77,27 @@ extension ArithmeticSettings {
                 title: "\(d)-digit problems: accuracy vs thinking", xLabel: "think tokens per problem (points: think budgets \(thinks.map(String.init).joined(separator: ", ")))", yLabel: "exact-match accuracy",
                 yRange: 0...1, series: byTokens, width: width, height: 380))
         }
+        // The finding, on the longest problems of the first point: what
+        // sampling more and thinking more each do to accuracy.
+        var findings: [String] = []
+        if let p = pointOrder.first, let d = digits.last {
+            func mean(_ t: Int, _ s: Int) -> Double? { accuracy[Key(point: p, digits: d, think: t, samples: s)].flatMap(SampleStatistics.init)?.mean }
+            let pct = { (v: Double) in String(format: "%.0f%%", 100 * v) }
+            if samples.count > 1, let t = thinks.last, let one = samples.first, let many = samples.last, let a = mean(t, one), let b = mean(t, many) {
+                findings.append("a vote of \(many) samples moves accuracy from \(pct(a)) (\(one == 1 ? "greedy" : "\(one) samples")) to \(pct(b))")
+            }
+            if thinks.count > 1, let s = samples.first, let low = thinks.first, let high = thinks.last, let a = mean(low, s), let b = mean(high, s) {
+                findings.append("raising the think budget from \(low) to \(high) moves it from \(pct(a)) to \(pct(b))")
+            }
+            if !findings.isEmpty { findings[0] = "On \(d)-digit problems\(several ? " (\(label(p)))" : ""), " + findings[0] }
+        }
+        let finding = findings.isEmpty ? "Accuracy against test-time compute" : findings.joined(separator: "; ")
         let counts = Set(seeds.values)
         let low = counts.min() ?? 0, high = counts.max() ?? 0
         let seedsText = low == high ? "\(low) seed\(low == 1 ? "" : "s")" : "\(low)–\(high) seeds"
         return ReportFigure(
-            file: "test-time-compute.svg", title: "Accuracy vs test-time compute",
+            file: "test-time-compute.svg", title: finding,
             caption: "Held-out accuracy of the trained policies when evaluation may think more (think budget per column) or sample several solutions and take the majority answer; mean over \(seedsText), band ± one standard deviation.",
-            figure: Figure(panels: panels, columns: Figure.columns(fitting: panels)))
+            figure: Figure(title: finding, panels: panels, columns: Figure.columns(fitting: panels)))
     }
 }

@@ -98,6 +98,25 @@ extension MultiplicationSettings {
             (x, s.mean - (s.std ?? 0), s.mean + (s.std ?? 0))
         }
 
+        /// "51%", or "99.6%" where whole points would round to 100% or 0%.
+        static func percent(_ v: Double) -> String {
+            let whole = (100 * v).rounded()
+            return (whole == 100 && v < 1) || (whole == 0 && v > 0) ? String(format: "%.1f%%", 100 * v) : String(format: "%.0f%%", whole)
+        }
+
+        /// How a value moves from `first` to `last`: "rises from 51% to 99%".
+        static func movement(_ first: Double, _ last: Double, _ text: (Double) -> String, tolerance: Double) -> String {
+            abs(last - first) <= tolerance ? "stays at \(text(first))"
+                : "\(last > first ? "rises" : "falls") from \(text(first)) to \(text(last))"
+        }
+
+        /// Several curves' moves in one phrase: "rises (51% → 99% on m 1-9,
+        /// 20% → 96% on m = 9)".
+        static func movements(_ moves: [(name: String, first: Double, last: Double)]) -> String {
+            let verb = moves.allSatisfy { $0.last > $0.first } ? "rises" : moves.allSatisfy { $0.last < $0.first } ? "falls" : "moves"
+            return verb + " (" + moves.map { "\(percent($0.first)) → \(percent($0.last)) on \($0.name)" }.joined(separator: ", ") + ")"
+        }
+
         // MARK: The two panels
 
         /// Accuracy against train-time compute (one point per sweep point)
@@ -124,19 +143,40 @@ extension MultiplicationSettings {
             }
 
             // Test time: one curve per problem set, the ideal reasoner dashed in the same colour.
+            struct Measured { var x: Double; var y: SampleStatistics; var idealX: Double; var idealY: Double }
+            func measured(_ set: (name: String, multiplier: String), _ budget: Int) -> Measured? {
+                let match = matches(set.multiplier, budget)
+                guard let x = Self.stats(top.seeds, match, { $0.tokens }), let y = Self.stats(top.seeds, match, { $0.accuracy }),
+                      let ix = Self.stats(top.seeds, match, { $0.idealTokens }), let iy = Self.stats(top.seeds, match, { $0.idealAccuracy })
+                else { return nil }
+                return Measured(x: x.mean, y: y, idealX: ix.mean, idealY: iy.mean)
+            }
+            // A cap above the largest carry changes nothing: its point lies on
+            // the last cap's, so it is drawn once and named in the axis label.
+            var caps: [Int] = [], merged: [Int: [Int]] = [:]
+            for budget in budgets where budget > 0 {
+                if let last = caps.last, sets.allSatisfy({ set in
+                    guard let a = measured(set, last), let b = measured(set, budget) else { return false }
+                    return abs(a.x - b.x) <= 0.01 * max(a.x, 1e-9) && abs(a.y.mean - b.y.mean) <= 0.002
+                }) {
+                    merged[last, default: []].append(budget)
+                } else {
+                    caps.append(budget)
+                }
+            }
             var testSeries: [LinePlot.Series] = [], references: [LinePlot.ReferenceLine] = []
+            var testMoves: [(name: String, first: Double, last: Double)] = [], idealGap = 0.0
             for (color, set) in sets.enumerated() {
                 var points: [(x: Double, y: Double)] = [], band: [(x: Double, low: Double, high: Double)] = []
                 var ideal: [(x: Double, y: Double)] = []
-                for budget in budgets where budget > 0 {
-                    let match = matches(set.multiplier, budget)
-                    guard let x = Self.stats(top.seeds, match, { $0.tokens }), let y = Self.stats(top.seeds, match, { $0.accuracy }),
-                          let ix = Self.stats(top.seeds, match, { $0.idealTokens }), let iy = Self.stats(top.seeds, match, { $0.idealAccuracy })
-                    else { continue }
-                    points.append((x.mean, y.mean))
-                    band.append(Self.band(x.mean, y))
-                    ideal.append((ix.mean, iy.mean))
+                for budget in caps {
+                    guard let m = measured(set, budget) else { continue }
+                    points.append((m.x, m.y.mean))
+                    band.append(Self.band(m.x, m.y))
+                    ideal.append((m.idealX, m.idealY))
+                    idealGap = max(idealGap, m.idealY - m.y.mean)
                 }
+                if let first = points.first, let last = points.last { testMoves.append((set.name, first.y, last.y)) }
                 testSeries.append(LinePlot.Series(name: "policy, \(set.name)", points: points, band: band, style: .lineAndMarkers, color: color))
                 testSeries.append(LinePlot.Series(name: "ideal, \(set.name)", points: ideal, style: .dashed, color: Self.idealColor(color)))
                 if budgets.contains(0), let zero = Self.stats(top.seeds, matches(set.multiplier, 0), { $0.accuracy }) {
@@ -146,14 +186,17 @@ extension MultiplicationSettings {
             // A log axis that hugs the data (from 1 token) rather than whole decades.
             let allX = testSeries.flatMap { $0.points.map(\.x) }.filter { $0 > 0 }
             let xHigh = pow(2, ceil(log2(max(2, (allX.max() ?? 2) * 1.15))))
-            let caps = budgets.filter { $0 > 0 }.map(String.init).joined(separator: ", ")
+            let capsText = caps.map { cap in merged[cap].map { "\(cap)–\($0.last!)" } ?? "\(cap)" }.joined(separator: ", ")
+            let sameText = caps.compactMap { cap in merged[cap].map { "caps \($0.map(String.init).joined(separator: ", ")) think as \(cap) does" } }
             let testPanel = LinePlot(
-                title: "Test-time compute", xLabel: "think tokens per problem (log scale; caps \(caps))",
+                title: "Test-time compute",
+                xLabel: "think tokens per problem (log scale; caps \(capsText)\(sameText.isEmpty ? "" : "; " + sameText.joined(separator: "; ")))",
                 yLabel: "exact-match accuracy", xScale: .log10, xRange: 1...xHigh, yRange: accuracyRange, series: testSeries, referenceLines: references,
                 width: 600, height: 400)
 
             // Train time: final accuracy at the largest budget, one point per sweep point.
             var trainSeries: [LinePlot.Series] = [], trainReferences: [LinePlot.ReferenceLine] = []
+            var trainMoves: [(name: String, first: Double, last: Double)] = []
             let ordered = points.compactMap { p in Self.flops(p).map { (p, $0) } }.sorted { $0.1 < $1.1 }
             // Only when training compute differs between the points (as the
             // generic compute figures require: at least 1.5×).
@@ -169,6 +212,7 @@ extension MultiplicationSettings {
                         if let iy = Self.stats(point.seeds, match, { $0.idealAccuracy }) { ideal.append((x, iy.mean)) }
                     }
                     trainSeries.append(LinePlot.Series(name: "policy, \(set.name)", points: line, band: band, style: .lineAndMarkers, color: color))
+                    if let first = line.first, let last = line.last { trainMoves.append((set.name, first.y, last.y)) }
                     // The points share their problems, so the ideal reasoner is
                     // one value: a labelled line, not a curve lost on the frame.
                     if let first = ideal.first, ideal.allSatisfy({ abs($0.y - first.y) < 1e-12 }) {
@@ -191,15 +235,26 @@ extension MultiplicationSettings {
                     referenceLines: trainReferences,
                     width: 600, height: 400), at: 0)
             }
+            // The finding: how accuracy moves along each axis, and how far the
+            // policy's test-time curve lies from the ideal reasoner's.
+            var finding = "Accuracy "
+            if !trainMoves.isEmpty, let low = ordered.first?.1, let high = ordered.last?.1 {
+                finding += Self.movements(trainMoves) + String(format: " over %.1f doublings of training compute, and ", log2(high / low))
+            }
+            finding += Self.movements(testMoves) + " with test-time thinking"
+            let gapPoints = (100 * idealGap).rounded()
+            finding += gapPoints <= 1
+                ? ", within 1 point of the ideal reasoner: the task sets that curve's shape"
+                : String(format: ", up to %.0f points below the ideal reasoner", gapPoints)
             return ReportFigure(
-                file: "test-time-compute.svg", title: "Accuracy vs train-time and test-time compute",
+                file: "test-time-compute.svg", title: finding,
                 caption: "Held-out \(digits)-digit problems, greedy, mean over \(seedsText), band ± one standard deviation. "
                     + (trainSeries.isEmpty ? "" : "Left: accuracy with \(largest) marks allowed per column against the FLOPs spent training each point (\(ordered.map(\.0.label).joined(separator: ", ")); behaviour cloning on the worked examples, then RL). ")
                     + "Right: the policy trained with the most compute (\(top.label)), held to a cap of 1, 2, 4, … tally marks per column (budget forcing), against the think tokens it spent per problem; "
                     + "the dashed curves are the ideal reasoner — the expert that writes every carry as tally marks — held to the same cap, on the same problems. "
                     + "Below the largest carry (8) the cap cuts carries short and the task, not the policy, sets the curve's shape: no reasoner can do better. "
                     + "Budget 0 (no thinking) has no place on a log axis: it is the horizontal line.",
-                figure: Figure(panels: panels, columns: 2))
+                figure: Figure(title: finding, panels: panels, columns: 2))
         }
 
         // MARK: Thinking by difficulty
@@ -244,10 +299,24 @@ extension MultiplicationSettings {
                         LinePlot.Series(name: "ideal reasoner", points: idealAccuracy, style: .dashed, color: Self.idealColor(1)),
                     ], width: 560, height: 380),
             ]
+            guard let firstTokens = tokens.first, let lastTokens = tokens.last, let lowest = accuracy.min(by: { $0.y < $1.y }),
+                  let highest = accuracy.max(by: { $0.y < $1.y }) else { return nil }
+            let marks = { (v: Double) in String(format: "%.1f", v) }
+            // How closely the policy spends the ideal reasoner's marks, multiplier by multiplier.
+            let gap = zip(tokens, idealTokens).map { abs($0.y - $1.y) }.max() ?? .infinity
+            var finding = "From m = \(Int(firstTokens.x)) to m = \(Int(lastTokens.x)) the policy's thinking "
+                + Self.movement(firstTokens.y, lastTokens.y, marks, tolerance: 0.05) + " tally marks per problem"
+            if idealTokens.count == tokens.count {
+                finding += gap < 0.05 ? ", as the ideal reasoner's does (to 0.05 marks)"
+                    : gap <= 0.25 ? ", as the ideal reasoner's does (within \(marks(gap)))" : ", up to \(marks(gap)) marks from the ideal reasoner's"
+            }
+            finding += highest.y - lowest.y <= 0.005
+                ? "; accuracy stays at \(Self.percent(lowest.y))"
+                : "; accuracy is \(Self.percent(lowest.y)) at its lowest (m = \(Int(lowest.x))), \(Self.percent(highest.y)) at its highest"
             return ReportFigure(
-                file: "thinking-by-difficulty.svg", title: "Thinking by difficulty",
+                file: "thinking-by-difficulty.svg", title: finding,
                 caption: "The policy trained with the most compute (\(top.label)) on held-out \(digits)-digit problems with each multiplier, at its largest trained cap (end-of-training evaluation, 500 problems per multiplier), mean over \(seedsText), band ± one standard deviation; dashed: the ideal reasoner.",
-                figure: Figure(panels: panels, columns: 2))
+                figure: Figure(title: finding, panels: panels, columns: 2))
         }
 
         // MARK: Think cost
@@ -259,6 +328,7 @@ extension MultiplicationSettings {
             guard points.count > 1, points.allSatisfy({ $0.label.contains("think-cost") }) else { return nil }
             var series: [LinePlot.Series] = []
             var digitsSeen: Int?
+            var means: [(label: String, tokens: Double, accuracy: Double)] = []
             for (color, point) in points.enumerated() {
                 let evalRows = point.seeds.flatMap { $0 }.filter { $0.stage == "eval" && $0.isMixture }
                 guard let largest = evalRows.map(\.budget).max(), let digits = evalRows.map(\.digits).min() else { continue }
@@ -269,6 +339,9 @@ extension MultiplicationSettings {
                     rows.first { $0.stage == "eval" && $0.isMixture && $0.budget == largest && $0.digits == digits }.map { (x: $0.tokens, y: $0.accuracy) }
                 }
                 series.append(LinePlot.Series(name: "\(point.label) (each seed)", points: seedPoints, style: .markers, color: color))
+                if let x = SampleStatistics(seedPoints.map(\.x)), let y = SampleStatistics(seedPoints.map(\.y)) {
+                    means.append((point.label, x.mean, y.mean))
+                }
                 if color == 0 {
                     // The first point's budget-forcing curve: the same policy held to smaller caps.
                     let budgets = Set(evalRows.map(\.budget)).sorted()
@@ -280,14 +353,21 @@ extension MultiplicationSettings {
                     series.append(LinePlot.Series(name: "\(point.label) held to caps \(budgets.map(String.init).joined(separator: ", "))", points: curve, style: .dashed, color: color))
                 }
             }
-            guard !series.isEmpty, let digits = digitsSeen else { return nil }
+            guard !series.isEmpty, let digits = digitsSeen, let first = means.first, let last = means.last else { return nil }
+            let marks = { (v: Double) in String(format: "%.1f", v) }
+            var finding = "From \(first.label) to \(last.label), thinking " + Self.movement(first.tokens, last.tokens, marks, tolerance: 0.05)
+                + " tally marks per problem and accuracy " + Self.movement(first.accuracy, last.accuracy, Self.percent, tolerance: 0.005)
+            // The dearest cost that still keeps accuracy within 2 points of the first point's.
+            if let kept = means.prefix(while: { first.accuracy - $0.accuracy <= 0.02 }).last, kept.label != first.label, kept.label != last.label {
+                finding += "; up to \(kept.label) accuracy stays within 2 points"
+            }
             let panel = LinePlot(
-                title: "Fewer marks: a think cost in training (markers) or a cap at test time (dashed)", xLabel: "think tokens (tally marks) per problem", yLabel: "exact-match accuracy",
+                title: "A think cost in training (markers) or a cap at test time (dashed)", xLabel: "think tokens (tally marks) per problem", yLabel: "exact-match accuracy",
                 yRange: accuracyRange, series: series, width: LinePlot.width(fitting: series, atLeast: 700), height: 420)
             return ReportFigure(
-                file: "think-cost.svg", title: "Think cost: the accuracy–thinking trade-off",
+                file: "think-cost.svg", title: finding,
                 caption: "One marker per seed of each point (\(seedsText)): held-out \(digits)-digit problems, every multiplier, at the largest evaluated cap. A think cost trades accuracy for fewer tally marks during training; the dashed curve holds the first point's policy to smaller caps at test time instead (budget forcing; mean over seeds).",
-                figure: Figure(panels: [panel], columns: 1))
+                figure: Figure(title: finding, panels: [panel], columns: 1))
         }
     }
 }

@@ -76,13 +76,23 @@ final class MultiplicationSettingsTests: XCTestCase {
         XCTAssertEqual(compute.panels.map(\.title), ["Train-time compute", "Test-time compute"])
         // Policy and ideal for the mixture and for the hardest multiplier.
         XCTAssertEqual(compute.panels[1].series.map(\.name), ["policy, m 1-9", "ideal, m 1-9", "policy, m = 9", "ideal, m = 9"])
-        // Budgets 1…16 on the log axis; budget 0 is a reference line.
-        XCTAssertEqual(compute.panels[1].series[0].points.count, 5)
+        // Budgets 1…8 on the log axis; 16 spends and scores what 8 does, so it
+        // is named in the axis label rather than drawn on top; budget 0 is a
+        // reference line.
+        XCTAssertEqual(compute.panels[1].series[0].points.count, 4)
+        XCTAssertTrue(compute.panels[1].xLabel.contains("caps 1, 2, 4, 8–16; caps 16 think as 8 does"), compute.panels[1].xLabel)
         XCTAssertEqual(compute.panels[1].referenceLines.count, 2)
         // One train-time point per sweep point, in order of compute, the strongest on the right.
         XCTAssertEqual(compute.panels[0].series[0].points.map(\.x), [1e10, 2e10])
         XCTAssertEqual(compute.panels[0].series[0].points[1].y, 0.9 + 0.015, accuracy: 1e-9)
         XCTAssertTrue(figures[0].caption.contains("demos 1000"))
+        // The titles state the finding, computed from the rows.
+        XCTAssertEqual(compute.title, figures[0].title)
+        XCTAssertTrue(figures[0].title.hasPrefix("Accuracy rises ("), figures[0].title)
+        XCTAssertTrue(figures[0].title.contains("over 1.0 doublings of training compute, and rises (13% → 92% on m 1-9"), figures[0].title)
+        XCTAssertTrue(figures[0].title.contains("points below the ideal reasoner"), figures[0].title)
+        XCTAssertTrue(figures[1].title.hasPrefix("From m = 1 to m = 9 the policy's thinking rises from 1.2 to 10.8 tally marks per problem, as the ideal reasoner's does"), figures[1].title)
+        XCTAssertTrue(figures[1].title.hasSuffix("accuracy stays at 90%"), figures[1].title)
         XCTAssertEqual(figures[1].figure.panels[0].series[0].points.map(\.y), (1...9).map { Double($0) * 1.2 })
 
         let costs = (1...2).flatMap { seed in
@@ -95,6 +105,7 @@ final class MultiplicationSettingsTests: XCTestCase {
         XCTAssertEqual(costFigures[0].figure.panels.map(\.title), ["Test-time compute"])
         // Every seed of every point is a marker; the first point's caps are the dashed curve.
         XCTAssertEqual(costFigures[2].figure.panels[0].series.map(\.points.count), [2, 6, 2])
+        XCTAssertTrue(costFigures[2].title.hasPrefix("From think-cost 0 to think-cost 0.1, thinking stays at 6.4 tally marks per problem and accuracy falls from"), costFigures[2].title)
         XCTAssertTrue(MultiplicationSettings.evaluationFigures([]).isEmpty)
     }
 }
