@@ -117,9 +117,25 @@ class SVG:
     def add(self, s):
         self.parts.append(s)
 
-    def text(self, x, y, s, size=12, anchor="middle", weight="normal", rotate=None, color="#222"):
+    def text(self, x, y, s, size=12, anchor="middle", weight="normal", rotate=None, color="#222", halo=None):
         tr = f' transform="rotate({rotate} {x:.1f} {y:.1f})"' if rotate else ""
-        self.add(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" fill="{color}"{tr}>{esc(s)}</text>')
+        # A halo in the background's colour keeps a label readable over a line.
+        hl = f' stroke="{halo}" stroke-width="4" stroke-linejoin="round" paint-order="stroke"' if halo else ""
+        self.add(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" fill="{color}"{tr}{hl}>{esc(s)}</text>')
+
+    def title(self, s):
+        """The figure's title: its finding, in bold across the top, on at
+        most two lines (about 8.5 px per character at 15 px bold)."""
+        width = int((self.w - 40) / 8.5)
+        lines = [""]
+        for word in s.split():
+            if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+                lines.append(word)
+            else:
+                lines[-1] = (lines[-1] + " " + word).strip()
+        assert len(lines) <= 2, f"title too long for the figure: {s}"
+        for i, line in enumerate(lines):
+            self.text(self.w / 2, 22 + 19 * i, line, 15, weight="bold")
 
     def line(self, x1, y1, x2, y2, color="#222", width=1, dash=None):
         d = f' stroke-dasharray="{dash}"' if dash else ""
@@ -172,14 +188,31 @@ class Panel:
 COLORS = {"greedy": "#444444", "majority": "#1f77b4", "verifier1": "#98df8a", "verifier": "#2ca02c", "oracle": "#d62728"}
 
 
+def samples_points(stats):
+    """The training points drawn: the first two with greedy ≤ 80% and the next."""
+    return [d for d in DEMOS if stats[d]["greedy"] <= 0.8][:2] + [d for d in DEMOS if stats[d]["greedy"] > 0.8][:1]
+
+
+def samples_finding(stats):
+    """What the figure shows: the verifier's gain over greedy at N = 16 per
+    drawn point, and the majority vote's largest gain."""
+    points = samples_points(stats)
+    verifier = [stats[d]["verifier-16-2"] - stats[d]["greedy"] for d in points]
+    vote = max(stats[d]["majority-16-1"] - stats[d]["greedy"] for d in points)
+    return ("A learned verifier's best of 16 adds " + " / ".join(f"{g * 100:+.1f}" for g in verifier)
+            + f" points to greedy at {' / '.join(str(d) for d in points)} examples; a majority vote of 16 "
+            + (f"adds less than half a point" if vote < 0.005 else f"adds at most {vote * 100:+.1f}"))
+
+
 def figure_samples(stats, path):
     """Accuracy vs samples (log x), one panel per training point with greedy ≤ 80% and the next."""
-    points = [d for d in DEMOS if stats[d]["greedy"] <= 0.8][:2] + [d for d in DEMOS if stats[d]["greedy"] > 0.8][:1]
-    svg = SVG(330 * len(points) + 60, 430)
+    points = samples_points(stats)
+    svg = SVG(330 * len(points) + 60, 468)
+    svg.title(samples_finding(stats))
     lo = min(min(stats[d]["sample1"], stats[d]["sample2"], stats[d]["greedy"]) for d in points)
     yr = (max(0, math.floor(lo * 10) / 10 - 0.05), 1.0)
     for k, d in enumerate(points):
-        p = Panel(svg, 70 + 330 * k, 40, 270, 280, (0, 4.2), yr)
+        p = Panel(svg, 70 + 330 * k, 78, 270, 280, (0, 4.2), yr)
         yt = [(v / 100, f"{v}%") for v in range(0, 101, 10) if yr[0] <= v / 100 <= yr[1]]
         p.frame([(i, str(2 ** i)) for i in range(5)], yt, "samples N (log scale)", "exact match" if k == 0 else "",
                 f"{d} worked examples (greedy {stats[d]['greedy'] * 100:.1f}%)")
@@ -196,21 +229,30 @@ def figure_samples(stats, path):
               ("verifier best-of-N, T = 1", COLORS["verifier1"], None), ("verifier best-of-N, T = 2", COLORS["verifier"], None),
               ("oracle pass@N, T = 2 — coverage, an upper bound, not accuracy", COLORS["oracle"], "6,3")]
     for i, (lab, color, dash) in enumerate(legend):
-        x, y = 70 + (i % 3) * 330, 375 + (i // 3) * 20
+        x, y = 70 + (i % 3) * 330, 413 + (i // 3) * 20
         svg.line(x, y - 4, x + 26, y - 4, color, 2, dash)
         svg.text(x + 32, y, lab, 11, "start")
-    svg.text(svg.w / 2, 418, "3-digit × (1–9) multiplication, 1000 held-out problems, mean of 5 seeds; N = 1 of a sampled curve is one sample at its temperature", 11)
+    svg.text(svg.w / 2, 456, "3-digit × (1–9) multiplication, 1000 held-out problems, mean of 5 seeds; N = 1 of a sampled curve is one sample at its temperature", 11)
     svg.save(path)
 
 
+def temperature_finding(stats):
+    """The vote's best and worst gain over greedy across points and temperatures."""
+    gains = [(stats[d][f"majority-16-{t:g}"] - stats[d]["greedy"], d, t) for d in DEMOS for t in SWEEP_T]
+    best, worst = max(gains), min(gains)
+    return (f"A majority of 16 never beats greedy by more than {best[0] * 100:+.1f} points at any temperature; "
+            f"hot sampling costs up to {-worst[0] * 100:.1f} ({worst[1]} examples, T = {worst[2]:g})")
+
+
 def figure_temperature(stats, path):
-    svg = SVG(700, 400)
+    svg = SVG(760, 428)
+    svg.title(temperature_finding(stats))
     deltas = [stats[d][f"majority-16-{t:g}"] - stats[d]["greedy"] for d in DEMOS for t in SWEEP_T]
     yr = (min(-0.05, math.floor(min(deltas) * 50) / 50), max(0.03, math.ceil(max(deltas) * 50) / 50))
-    p = Panel(svg, 80, 40, 330, 290, (0, 2.1), yr)
+    p = Panel(svg, 80, 68, 330, 290, (0, 2.1), yr)
     step = 0.02 if yr[1] - yr[0] <= 0.2 else 0.05
     yt = [(v * step, f"{v * step * 100:+.0f}" if v else "0") for v in range(int(math.ceil(yr[0] / step - 1e-9)), int(math.floor(yr[1] / step + 1e-9)) + 1)]
-    p.frame([(t, f"{t:g}") for t in [0] + SWEEP_T], yt, "sampling temperature T", "majority@16 − greedy (points)", "Where voting pays")
+    p.frame([(t, f"{t:g}") for t in [0] + SWEEP_T], yt, "sampling temperature T", "majority@16 − greedy (points)", "")
     svg.line(p.px(0), p.py(0), p.px(2.1), p.py(0), "#444", 1.5)
     palette = ["#440154", "#3b528b", "#21918c", "#5ec962", "#c8a700"]
     for i, d in enumerate(DEMOS):
@@ -218,9 +260,9 @@ def figure_temperature(stats, path):
         svg.polyline([(p.px(x), p.py(y)) for x, y in pts], palette[i], 2)
         for x, y in pts:
             svg.circle(p.px(x), p.py(y), 3, palette[i])
-        svg.line(430, 60 + 20 * i, 455, 60 + 20 * i, palette[i], 2)
-        svg.text(460, 64 + 20 * i, f"{d} examples (greedy {stats[d]['greedy'] * 100:.0f}%)", 11, "start")
-    svg.text(350, 385, "T = 0: every sample is the greedy one, the vote equals greedy. Mean of 5 seeds, 1000 problems.", 11)
+        svg.line(430, 88 + 20 * i, 455, 88 + 20 * i, palette[i], 2)
+        svg.text(460, 92 + 20 * i, f"{d} examples (greedy {stats[d]['greedy'] * 100:.0f}%)", 11, "start")
+    svg.text(380, 413, "T = 0: every sample is the greedy one, the vote equals greedy. Mean of 5 seeds, 1000 problems.", 11)
     svg.save(path)
 
 
@@ -254,28 +296,34 @@ def figure_heatmap(grid, flops, path, title):
     xs = [math.log2(f) for f in flops]
     ns = [1] + SAMPLES
     ys = [math.log2(n) for n in ns]
-    svg = SVG(620, 470)
-    p = Panel(svg, 90, 40, 400, 330, (xs[0] - 0.5, xs[-1] + 0.5), (-0.5, 4.5))
+    svg = SVG(640, 520)
+    svg.title(title)
+    # A blank band above the top row holds the contours' labels.
+    p = Panel(svg, 90, 68, 420, 360, (xs[0] - 0.5, xs[-1] + 0.5), (-0.5, 5.0))
     p.frame([(x, f"{f:.1e}") for x, f in zip(xs, flops)], [(y, str(n)) for y, n in zip(ys, ns)],
-            "training FLOPs (log scale)", "test-time samples N (log scale)", title)
+            "training FLOPs (log scale)", "test-time samples N (log scale)", "")
     lo, hi = min(min(r) for r in grid), max(max(r) for r in grid)
+    cells = []
     for i, x in enumerate(xs):
         x0 = (xs[i - 1] + x) / 2 if i else x - 0.5
         x1 = (x + xs[i + 1]) / 2 if i + 1 < len(xs) else x + 0.5
         for j, y in enumerate(ys):
             v = grid[i][j]
             svg.rect(p.px(x0), p.py(y + 0.5), p.px(x1) - p.px(x0), p.py(y - 0.5) - p.py(y + 0.5), shade(v, lo, hi))
-            svg.text(p.px(x) - 14, p.py(y) + 4, f"{v * 100:.0f}", 11, color="white" if (v - lo) / (hi - lo) > 0.55 else "#222")
+            cells.append((p.px(x), p.py(y) + 4, f"{v * 100:.0f}", "white" if (v - lo) / (hi - lo) > 0.55 else "#222", shade(v, lo, hi)))
     for level in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
         for a, b in contour_segments(grid, xs, ys, level):
             svg.line(p.px(a[0]), p.py(a[1]), p.px(b[0]), p.py(b[1]), "#d62728", 1.8)
         segs = contour_segments(grid, xs, ys, level)
         if segs:
             a = max((pt for seg in segs for pt in seg), key=lambda q: q[1])
-            svg.text(p.px(a[0]) + 4, p.py(a[1]) - 3, f"{level * 100:.0f}%", 10, "start", weight="bold", color="#d62728")
+            svg.text(p.px(a[0]), p.py(4.75) + 4, f"{level * 100:.0f}%", 10, weight="bold", color="#d62728")
+    # The cells' values over the contours, haloed in their cell's colour.
+    for x, y, label, color, background in cells:
+        svg.text(x, y, label, 11, color=color, halo=background)
     svg.rect(p.x, p.y, p.w, p.h, "none", "#444")
-    svg.text(310, 425, "Cells: exact match (%), mean of 5 seeds; N = 1 greedy, N > 1 the verifier's best of N (better of T = 1, 2).", 11)
-    svg.text(310, 442, "Red: iso-accuracy contours (linear interpolation in log FLOPs × log N).", 11)
+    svg.text(320, 485, "Cells: exact match (%), mean of 5 seeds; N = 1 greedy, N > 1 the verifier's best of N (better of T = 1, 2).", 11)
+    svg.text(320, 502, "Red: iso-accuracy contours (linear interpolation in log FLOPs × log N).", 11)
     svg.save(path)
 
 
@@ -297,9 +345,26 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--problems", type=int, default=1000)
+    ap.add_argument("--redraw", action="store_true",
+                    help="train and evaluate nothing: redraw the tables and figures from --figures' summary.csv")
     args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.figures, exist_ok=True)
+    raw = read_summary(os.path.join(args.figures, "summary.csv")) if args.redraw else measure(args)
+    report(args, raw)
+
+
+def read_summary(path):
+    """The per-seed values a finished run of this script wrote to summary.csv."""
+    raw = {}
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            raw.setdefault(int(row["demos"]), {}).setdefault(row["evaluation"], []).append(float(row["value"]))
+    return raw
+
+
+def measure(args):
+    """Train, fit a verifier for and evaluate every (demos, seed); the values per seed."""
+    os.makedirs(args.out, exist_ok=True)
     jobs = [(d, s) for d in DEMOS for s in range(1, args.seeds + 1)]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         futures = {pool.submit(one, args.rltrain, args.out, d, s, args.problems): (d, s) for d, s in jobs}
@@ -309,7 +374,7 @@ def main():
 
     per = {d: [read_run(os.path.join(args.out, f"d{d}-s{s}")) for s in range(1, args.seeds + 1)] for d in DEMOS}
     labels = [lab for lab, _ in evaluations(args.problems)]
-    stats, raw = {}, {}
+    raw = {}
     for d in DEMOS:
         runs = per[d]
         value = {}
@@ -325,7 +390,6 @@ def main():
         value["test_flops_greedy"] = [num(r["greedy"]["test_flops"]) for r, _ in runs]
         value["test_flops_v16"] = [num(r["verifier-16-2"]["test_flops"]) for r, _ in runs]
         raw[d] = value
-        stats[d] = {k: mean(v) for k, v in value.items()}
 
     with open(os.path.join(args.figures, "summary.csv"), "w", newline="") as f:
         w = csv.writer(f)
@@ -334,6 +398,12 @@ def main():
             for k, vs in raw[d].items():
                 for s, v in enumerate(vs, 1):
                     w.writerow([d, s, k, repr(v)])
+    return raw
+
+
+def report(args, raw):
+    """results.md, the printed tables and the three figures, from the values per seed."""
+    stats = {d: {k: mean(v) for k, v in raw[d].items()} for d in DEMOS}
 
     md = []
     md.append("| worked examples | training FLOPs | greedy | majority@16, T = 1 | best T for majority@16 (gain) | verifier@16, T = 2 | verifier@16 − greedy | oracle pass@16, T = 2 (coverage) | verifier AUC (eval samples) | held-out AUC / accuracy (train-verifier) |")
@@ -387,7 +457,7 @@ def main():
     md.append("")
     md.append("| worked examples | N | accuracy | greedy needs FLOPs | training doublings bought | test doublings per training doubling |")
     md.append("|---|---|---|---|---|---|")
-    rates = []
+    rates, bought16 = [], {}
     for i, d in enumerate(DEMOS):
         for j, n in enumerate(ns[1:], 1):
             acc = grid[i][j]
@@ -396,6 +466,8 @@ def main():
                 md.append(f"| {d} | {n} | {acc * 100:.1f} | {'beyond the largest point' if x is None else '—'} | {'—' if x is None else 'none (below greedy)'} | — |")
                 continue
             bought = x - xs[i]
+            if n == SAMPLES[-1]:
+                bought16[d] = bought
             rate = math.log2(n) / bought if bought > 0 else math.inf
             rates.append((d, n, rate))
             md.append(f"| {d} | {n} | {acc * 100:.1f} | {2 ** x:.2e} | {bought:.2f} | {rate:.1f} |")
@@ -405,7 +477,17 @@ def main():
     print(text)
     figure_samples(stats, os.path.join(args.figures, "accuracy-vs-samples.svg"))
     figure_temperature(stats, os.path.join(args.figures, "temperature.svg"))
-    figure_heatmap(grid, flops, os.path.join(args.figures, "train-test-tradeoff.svg"), "Accuracy over training × test-time compute")
+    worth = [d for d in DEMOS if d in bought16]
+    if worth:
+        lo, hi = min(bought16.values()), max(bought16.values())
+        title = (f"Best of {SAMPLES[-1]} by a verifier ({math.log2(SAMPLES[-1]):.0f} test-time doublings) is worth "
+                 f"{lo:.2f}–{hi:.2f} training doublings at {worth[0]}–{worth[-1]} examples")
+        rest = [d for d in DEMOS if d not in bought16]
+        if rest:
+            title += ", none at " + ", ".join(str(d) for d in rest)
+    else:
+        title = f"Best of {SAMPLES[-1]} by a verifier is worth no training compute at any point"
+    figure_heatmap(grid, flops, os.path.join(args.figures, "train-test-tradeoff.svg"), title)
 
 
 if __name__ == "__main__":
