@@ -44,7 +44,7 @@ extension SweepResults {
         let trend = Self.trend(means)
         var out = "Across \(axesText), final \(metricText) \(trend)"
         if trend.hasPrefix("stays") {
-            out = "Every \(axesText) learns the same \(metricText) curve (final \(Self.value(means.first?.mean ?? 0)))"
+            out = "Every value of \(axesText) learns the same \(metricText) curve (final \(Self.value(means.first?.mean ?? 0)))"
             let t = spec.effectiveThreshold
             let walls = pointGroups.compactMap { group -> (String, Double)? in
                 SampleStatistics(group.runs.compactMap { $0.crossing(t)?.wallSeconds }).map { (label(group.values), $0.mean) }

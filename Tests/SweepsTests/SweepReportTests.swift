@@ -57,6 +57,15 @@ final class SweepReportTests: XCTestCase {
         XCTAssertEqual(results.figuresAndOmissions().omitted, [])
     }
 
+    /// Figure titles state how the final metric moves along the sweep.
+    func testTrendPhrases() {
+        XCTAssertEqual(SweepResults.trend([("a", 0.61), ("b", 0.8), ("c", 0.99)]), "rises from 0.61 to 0.99")
+        XCTAssertEqual(SweepResults.trend([("a", 0.61), ("b", 0.98), ("c", 0.985)]), "rises from 0.61 to 0.98, levelling off")
+        XCTAssertEqual(SweepResults.trend([("a", 0.9), ("b", 0.5)]), "falls from 0.90 to 0.50")
+        XCTAssertEqual(SweepResults.trend([("a", 0.87), ("b", 0.875)]), "stays at 0.87")
+        XCTAssertEqual(SweepResults.trend([("a", 0.5), ("b", 0.9), ("c", 0.6)]), "peaks at 0.90 (b), from 0.50 at a to 0.60 at c")
+    }
+
     /// Panels that would carry no information are left out, and
     /// the report says why in one line each.
     func testFiguresWithoutInformationAreLeftOutAndSaidWhy() throws {

@@ -13,10 +13,15 @@ final class FastTanhTests: XCTestCase {
             x += 0.000_37
         }
         XCTAssertLessThan(worst, 5e-7)
-        XCTAssertEqual(Tensor.fastTanh(0), 0)
-        XCTAssertEqual(Tensor.fastTanh(1e-30), 1e-30, accuracy: 1e-36)
-        XCTAssertEqual(Tensor.fastTanh(1e6), 1, accuracy: 1e-6)
-        XCTAssertEqual(Tensor.fastTanh(-.infinity), -1, accuracy: 1e-6)
-        XCTAssertTrue(Tensor.fastTanh(.nan).isNaN)
+        XCTAssertEqual(Tensor.fastTanh(0 as Float), 0)
+        XCTAssertEqual(Tensor.fastTanh(1e-30 as Float), 1e-30, accuracy: 1e-36)
+        XCTAssertEqual(Tensor.fastTanh(1e6 as Float), 1, accuracy: 1e-6)
+        XCTAssertEqual(Tensor.fastTanh(-.infinity as Float), -1, accuracy: 1e-6)
+        XCTAssertTrue(Tensor.fastTanh(.nan as Float).isNaN)
+        // Eight lanes at once give each lane's scalar result, bit for bit.
+        let lanes = SIMD8<Float>(-9, -1.5, -0.25, 0, 1e-3, 0.7, 3, .nan)
+        let vector = Tensor.fastTanh(lanes)
+        for k in 0..<7 { XCTAssertEqual(vector[k].bitPattern, Tensor.fastTanh(lanes[k]).bitPattern) }
+        XCTAssertTrue(vector[7].isNaN)
     }
 }

@@ -1,10 +1,10 @@
+import Tensor
+
 /// GELU with GPT-2's tanh approximation,
 /// y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
 ///
-/// tanh is Eigen's rational approximation (the formula of `Tensor.fastTanh`,
-/// a few ulp from tanh), written here again over SIMD8 so that it inlines:
-/// `Tensor.fastTanh` is not inlinable across the module boundary, and the
-/// call per element cost a sixth of a training step (perf).
+/// tanh is `Tensor.fastTanh` (Eigen's rational approximation) over eight
+/// lanes at a time.
 enum GELU {
     static let scale: Float = 0.7978845608028654  // √(2/π)
     static let cubic: Float = 0.044715
@@ -12,7 +12,7 @@ enum GELU {
     static func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         map(count) { i in
             let v = load(x, i)
-            let t = tanh(scale * (v + cubic * v * v * v))
+            let t = Tensor.fastTanh(scale * (v + cubic * v * v * v))
             return 0.5 * v * (1 + t)
         } store: { i, value in store(value, y, i) }
     }
@@ -24,7 +24,7 @@ enum GELU {
     ) {
         map(count) { i in
             let v = load(x, i)
-            let t = tanh(scale * (v + cubic * v * v * v))
+            let t = Tensor.fastTanh(scale * (v + cubic * v * v * v))
             let dt = (1 - t * t) * scale * (1 + 3 * cubic * v * v)
             return load(dy, i) * (0.5 * (1 + t) + 0.5 * v * dt)
         } store: { i, value in store(value, dx, i) }
@@ -64,29 +64,6 @@ enum GELU {
             return
         }
         for k in 0..<w.count { p[w.start + k] = v[k] }
-    }
-
-    /// Eigen's `generic_fast_tanh_float`, lane-wise.
-    @inline(__always)
-    static func tanh(_ value: SIMD8<Float>) -> SIMD8<Float> {
-        let clamp: Float = 7.90531110763549805
-        // Not `clamped`: its generic pointwiseMin/Max did not inline (perf).
-        var x = value.replacing(with: clamp, where: value .> clamp)
-        x.replace(with: -clamp, where: x .< -clamp)
-        let x2 = x * x
-        var p = SIMD8<Float>(repeating: -2.76076847742355e-16)
-        p = p * x2 + 2.00018790482477e-13
-        p = p * x2 - 8.60467152213735e-11
-        p = p * x2 + 5.12229709037114e-08
-        p = p * x2 + 1.48572235717979e-05
-        p = p * x2 + 6.37261928875436e-04
-        p = p * x2 + 4.89352455891786e-03
-        p = p * x
-        var q = SIMD8<Float>(repeating: 1.19825839466702e-06)
-        q = q * x2 + 1.18534705686654e-04
-        q = q * x2 + 2.26843463243900e-03
-        q = q * x2 + 4.89352518554385e-03
-        return p / q
     }
 
     static let flopsPerElement = 20
