@@ -22,7 +22,7 @@ def default_run(args, binary, seed, extra=()):
 def main():
     args = c.parser(__doc__.splitlines()[0]).parse_args()
     binary = c.rltrain_binary(args)
-    settings = [("thinking (budget 1, default)", []), ("no thinking (--think-budget 0)", ["--think-budget", "0"])]
+    settings = [("thinking (the default run)", []), ("no thinking (--think-budget 0)", ["--think-budget", "0"])]
     results = {}
     for label, extra in settings:
         for seed in c.seeds(args):

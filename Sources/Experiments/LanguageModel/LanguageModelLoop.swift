@@ -175,7 +175,7 @@ struct LanguageModelLoop<Task: TextTask> {
             try progressLog.sync()
             progressRows = 1
             try events?.append(step: 0, scalars: TensorBoardTags.scalars(row0, tags: tags))
-            if rlSteps > 0 { optimizer = Adam(learningRate: Float(config.ppo.learningRate), beta1: 0.9, beta2: 0.99, epsilon: 1e-8) }
+            if rlSteps > 0 { optimizer = .languageModel(learningRate: config.ppo.learningRate) }
             let stop = options.shouldStop()
             try saveCheckpoint(wallSeconds: wallSeconds(), wait: stop)
             if stop && rlSteps > 0 { return interrupted(console, phase: "SFT") }

@@ -28,8 +28,8 @@ public struct SupervisedFineTuning: Sendable, Codable, Equatable {
         return learningRate * (finalLearningRateFraction + (1 - finalLearningRateFraction) * cosine)
     }
 
-    /// The optimiser SFT starts from: Adam with β₂ 0.99, as the prototype.
-    public func makeOptimizer() -> Adam { Adam(learningRate: Float(learningRate), beta1: 0.9, beta2: 0.99, epsilon: 1e-8) }
+    /// The optimiser SFT starts from.
+    public func makeOptimizer() -> Adam { .languageModel(learningRate: learningRate) }
 
     public struct StepLog: Sendable, Equatable {
         /// Mean cross-entropy per completion token, before the update.
