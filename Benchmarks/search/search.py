@@ -242,7 +242,9 @@ def temperature_finding(stats):
     """The vote's best and worst gain over greedy across points and temperatures."""
     gains = [(stats[d][f"majority-16-{t:g}"] - stats[d]["greedy"], d, t) for d in DEMOS for t in SWEEP_T]
     best, worst = max(gains), min(gains)
-    return (f"A majority of 16 never beats greedy by more than {best[0] * 100:+.1f} points at any temperature; "
+    gain = best[0] * 100
+    digits = 2 if abs(gain) < 0.1 else 1
+    return (f"A majority of 16 never beats greedy by more than {gain:.{digits}f} points at any temperature; "
             f"hot sampling costs up to {-worst[0] * 100:.1f} ({worst[1]} examples, T = {worst[2]:g})")
 
 
