@@ -25,7 +25,7 @@ final class CLILanguageModelKillTests: RLTrainProcessTestCase {
     }
 
     static let logs = ["sft.csv", "progress.csv", "eval.csv"]
-    static let files = Set(["config.json", "checkpoint.bin"] + logs)
+    static let files = Set(["config.json", "checkpoint.bin", "curves.svg"] + logs)
 
     func rows(_ directory: RunDirectory) throws -> [[String]] {
         try Self.logs.map { try RunFixtures.reproducibleRows(directory.file($0)) }

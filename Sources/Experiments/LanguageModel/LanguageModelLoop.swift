@@ -251,7 +251,8 @@ struct LanguageModelLoop<Task: TextTask> {
         }
         console.finishStatus()
         try saveCheckpoint(wallSeconds: wallSeconds(), wait: true)
-        console.line("wrote \(directory.path)/{config.json, sft.csv, progress.csv, eval.csv, checkpoint.bin\(events == nil ? "" : ", events.out.tfevents.*")}")
+        try writeCurves()
+        console.line("wrote \(directory.path)/{config.json, sft.csv, progress.csv, eval.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*")}")
         return .finished
     }
 

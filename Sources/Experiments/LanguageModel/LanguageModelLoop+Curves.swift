@@ -1,0 +1,39 @@
+import Plotting
+import RunStorage
+
+extension LanguageModelLoop {
+    /// `curves.svg`: SFT's loss, then RL's sampled reward, held-out accuracy
+    /// and completion length over its steps — what `progress.csv` and
+    /// `sft.csv` hold, drawn once the run ends.
+    func writeCurves() throws {
+        func series(_ table: CSVTable, _ column: String) throws -> [(x: Double, y: Double)] {
+            try zip(table.doubles("step"), table.doubles(column)).compactMap { x, y in
+                guard let x, let y else { return nil }
+                return (x, y)
+            }
+        }
+        var panels: [LinePlot] = []
+        let sft = try CSVTable(path: directory.file("sft.csv"))
+        let loss = try series(sft, "loss")
+        if !loss.isEmpty {
+            panels.append(LinePlot(title: "SFT: next-token loss on worked examples", xLabel: "SFT step", yLabel: "cross-entropy per token (log scale)",
+                                   yScale: loss.allSatisfy { $0.y > 0 } ? .log10 : .linear, series: [.init(name: "", points: loss)]))
+        }
+        let progress = try CSVTable(path: directory.progress)
+        let reward = try series(progress, "reward_mean"), accuracy = try series(progress, "accuracy")
+        let length = try series(progress, "completion_tokens_mean")
+        // Only RL steps: a run that stopped after SFT has row 0 alone.
+        if reward.count > 1 {
+            panels.append(LinePlot(title: "RL: reward of the sampled completions", xLabel: "RL step", yLabel: "mean reward",
+                                   yRange: 0...1, series: [.init(name: "", points: reward)]))
+            panels.append(LinePlot(title: "RL: held-out accuracy (greedy, longest size)", xLabel: "RL step", yLabel: "exact match",
+                                   yRange: 0...1, series: [.init(name: "", points: accuracy)]))
+            panels.append(LinePlot(title: "RL: completion length", xLabel: "RL step", yLabel: "tokens per completion",
+                                   series: [.init(name: "", points: length)]))
+        }
+        guard !panels.isEmpty else { return }
+        let model = "\(settings.layers) layers × \(settings.dModel) wide"
+        let figure = Figure(title: "\(config.env) as text · transformer, \(model) · seed \(config.ppo.seed)", panels: panels)
+        try AtomicFile.write(figure.svg(), to: directory.curves)
+    }
+}
