@@ -190,7 +190,7 @@ extension MultiplicationSettings {
             let sameText = caps.compactMap { cap in merged[cap].map { "caps \($0.map(String.init).joined(separator: ", ")) think as \(cap) does" } }
             let testPanel = LinePlot(
                 title: "Test-time compute",
-                xLabel: "think tokens per problem (log scale; caps \(capsText)\(sameText.isEmpty ? "" : "; " + sameText.joined(separator: "; ")))",
+                xLabel: "think tokens per problem (log scale; caps \(capsText))",
                 yLabel: "exact-match accuracy", xScale: .log10, xRange: 1...xHigh, yRange: accuracyRange, series: testSeries, referenceLines: references,
                 width: 600, height: 400)
 
@@ -253,7 +253,8 @@ extension MultiplicationSettings {
                     + "Right: the policy trained with the most compute (\(top.label)), held to a cap of 1, 2, 4, … tally marks per column (budget forcing), against the think tokens it spent per problem; "
                     + "the dashed curves are the ideal reasoner — the expert that writes every carry as tally marks — held to the same cap, on the same problems. "
                     + "Below the largest carry (8) the cap cuts carries short and the task, not the policy, sets the curve's shape: no reasoner can do better. "
-                    + "Budget 0 (no thinking) has no place on a log axis: it is the horizontal line.",
+                    + "Budget 0 (no thinking) has no place on a log axis: it is the horizontal line."
+                    + (sameText.isEmpty ? "" : " " + sameText.joined(separator: "; ").prefix(1).uppercased() + sameText.joined(separator: "; ").dropFirst() + ": one point."),
                 figure: Figure(title: finding, panels: panels, columns: 2))
         }
 

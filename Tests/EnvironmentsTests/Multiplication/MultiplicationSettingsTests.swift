@@ -80,7 +80,8 @@ final class MultiplicationSettingsTests: XCTestCase {
         // is named in the axis label rather than drawn on top; budget 0 is a
         // reference line.
         XCTAssertEqual(compute.panels[1].series[0].points.count, 4)
-        XCTAssertTrue(compute.panels[1].xLabel.contains("caps 1, 2, 4, 8–16; caps 16 think as 8 does"), compute.panels[1].xLabel)
+        XCTAssertTrue(compute.panels[1].xLabel.hasSuffix("caps 1, 2, 4, 8–16)"), compute.panels[1].xLabel)
+        XCTAssertTrue(figures[0].caption.hasSuffix("Caps 16 think as 8 does: one point."), figures[0].caption)
         XCTAssertEqual(compute.panels[1].referenceLines.count, 2)
         // One train-time point per sweep point, in order of compute, the strongest on the right.
         XCTAssertEqual(compute.panels[0].series[0].points.map(\.x), [1e10, 2e10])
