@@ -152,7 +152,8 @@ extension MultiplicationSettings {
                 return Measured(x: x.mean, y: y, idealX: ix.mean, idealY: iy.mean)
             }
             // A cap above the largest carry changes nothing: its point lies on
-            // the last cap's, so it is drawn once and named in the axis label.
+            // the last cap's, so it is drawn once (the axis label reads "8–32",
+            // the caption says why).
             var caps: [Int] = [], merged: [Int: [Int]] = [:]
             for budget in budgets where budget > 0 {
                 if let last = caps.last, sets.allSatisfy({ set in
@@ -187,7 +188,7 @@ extension MultiplicationSettings {
             let allX = testSeries.flatMap { $0.points.map(\.x) }.filter { $0 > 0 }
             let xHigh = pow(2, ceil(log2(max(2, (allX.max() ?? 2) * 1.15))))
             let capsText = caps.map { cap in merged[cap].map { "\(cap)–\($0.last!)" } ?? "\(cap)" }.joined(separator: ", ")
-            let sameText = caps.compactMap { cap in merged[cap].map { "caps \($0.map(String.init).joined(separator: ", ")) think as \(cap) does" } }
+            let sameText = caps.compactMap { cap in merged[cap].map { "Caps \($0.map(String.init).joined(separator: ", ")) think as \(cap) does: one point." } }
             let testPanel = LinePlot(
                 title: "Test-time compute",
                 xLabel: "think tokens per problem (log scale; caps \(capsText))",
@@ -254,7 +255,7 @@ extension MultiplicationSettings {
                     + "the dashed curves are the ideal reasoner — the expert that writes every carry as tally marks — held to the same cap, on the same problems. "
                     + "Below the largest carry (8) the cap cuts carries short and the task, not the policy, sets the curve's shape: no reasoner can do better. "
                     + "Budget 0 (no thinking) has no place on a log axis: it is the horizontal line."
-                    + (sameText.isEmpty ? "" : " " + sameText.joined(separator: "; ").prefix(1).uppercased() + sameText.joined(separator: "; ").dropFirst() + ": one point."),
+                    + sameText.map { " " + $0 }.joined(),
                 figure: Figure(title: finding, panels: panels, columns: 2))
         }
 

@@ -16,8 +16,11 @@ extension LanguageModelLoop {
         let sft = try CSVTable(path: directory.file("sft.csv"))
         let loss = try series(sft, "loss")
         if !loss.isEmpty {
-            panels.append(LinePlot(title: "SFT: next-token loss on worked examples", xLabel: "SFT step", yLabel: "cross-entropy per token (log scale)",
-                                   yScale: loss.allSatisfy { $0.y > 0 } ? .log10 : .linear, series: [.init(name: "", points: loss)]))
+            // The loss falls over decades: a log axis where it can take one.
+            let logarithmic = loss.allSatisfy { $0.y > 0 }
+            panels.append(LinePlot(title: "SFT: next-token loss on worked examples", xLabel: "SFT step",
+                                   yLabel: "cross-entropy per token" + (logarithmic ? " (log scale)" : ""),
+                                   yScale: logarithmic ? .log10 : .linear, series: [.init(name: "", points: loss)]))
         }
         let progress = try CSVTable(path: directory.progress)
         let reward = try series(progress, "reward_mean"), accuracy = try series(progress, "accuracy")
