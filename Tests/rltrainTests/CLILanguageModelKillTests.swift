@@ -45,6 +45,10 @@ final class CLILanguageModelKillTests: RLTrainProcessTestCase {
         let expected = try rows(reference)
         XCTAssertEqual(expected.map(\.count), [1 + 240, 1 + 1 + 8, 1 + 4 * 2])
         let weights = try parameters(reference)
+        // Killed after its last checkpoint but before its figure, a run draws it on --resume.
+        try FileManager.default.removeItem(atPath: reference.curves)
+        XCTAssertEqual(try run(["--resume", reference.path, "--quiet"], in: dir).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: reference.curves))
 
         var rng = RNG(seed: 21)
         let kills = 10

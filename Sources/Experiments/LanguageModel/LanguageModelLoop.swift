@@ -98,6 +98,8 @@ struct LanguageModelLoop<Task: TextTask> {
     mutating func run() throws -> TrainingRun.Outcome {
         let console = options.console
         if sftStepsDone == sftSteps && rlStepsDone == rlSteps && progressRows > 0 {
+            // Killed between its last checkpoint and its figure, a run draws it now.
+            if !FileManager.default.fileExists(atPath: directory.curves) { try writeCurves() }
             console.line("\(directory.path) has already finished; nothing to do")
             return .alreadyFinished
         }
