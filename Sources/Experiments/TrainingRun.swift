@@ -249,6 +249,8 @@ struct TrainingLoop<S: EnvironmentSettings, N: PolicyNetwork> {
         let console = options.console
         let columns = ProgressColumns.all(for: S.self, algorithm: config.ppo.algorithm, ranks: config.run.ranks)
         if trainer.isFinished {
+            // Killed between its last checkpoint and its figure, a run draws it now.
+            if !FileManager.default.fileExists(atPath: directory.curves) { try writeCurves() }
             console.line("\(directory.path) has already finished all \(config.ppo.numUpdates) updates; nothing to do")
             return .alreadyFinished
         }

@@ -117,6 +117,11 @@ final class CLISignalTests: RLTrainProcessTestCase {
         let dir = try TemporaryDirectory()
         var references: [TestEnvironment: (rows: [String], checkpoint: Data, seconds: Double)] = [:]
         for env in TestEnvironment.allCases { references[env] = try reference(env, dir) }
+        // Killed after its last checkpoint but before its figure, a run draws it on --resume.
+        let finished = RunDirectory(path: dir.file("reference-\(TestEnvironment.gridworld)-10"))
+        try FileManager.default.removeItem(atPath: finished.curves)
+        XCTAssertEqual(try run(["--resume", finished.path, "--quiet"], in: dir).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: finished.curves))
         var rng = RNG(seed: UInt64(ProcessInfo.processInfo.environment["RLTRAIN_KILL_SEED"] ?? "") ?? 9)
         var leftovers = 0, killedMidRun = 0, restarted = 0, attempts = 0
         // Kill until 20 kills have landed while the run was running (a kill
