@@ -400,13 +400,7 @@ struct TrainingLoop<S: EnvironmentSettings, N: PolicyNetwork> {
     /// `curves.svg`: return and success rate, then the environment's panels.
     func writeCurves() throws {
         let table = try CSVTable(path: directory.progress)
-        let steps = try table.doubles("env_steps")
-        func series(_ column: String) throws -> [(x: Double, y: Double)] {
-            try zip(steps, table.doubles(column)).compactMap { x, y in
-                guard let x, let y else { return nil }
-                return (x, y)
-            }
-        }
+        func series(_ column: String) throws -> [(x: Double, y: Double)] { try table.points(x: "env_steps", y: column) }
         var panels = [
             LinePlot(title: "Episodic return (last 100 episodes)", xLabel: "env steps", yLabel: "return",
                      series: [.init(name: "", points: try series("episodic_return_mean"))]),

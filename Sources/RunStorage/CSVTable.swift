@@ -67,4 +67,13 @@ public struct CSVTable: Sendable, Equatable {
         }
         return values
     }
+
+    /// (x, y) points from two numeric columns, skipping rows where either is
+    /// empty: a curve to plot.
+    public func points(x: String, y: String) throws(CSVError) -> [(x: Double, y: Double)] {
+        zip(try doubles(x), try doubles(y)).compactMap { x, y in
+            guard let x, let y else { return nil }
+            return (x, y)
+        }
+    }
 }

@@ -6,15 +6,9 @@ extension LanguageModelLoop {
     /// and completion length over its steps — what `progress.csv` and
     /// `sft.csv` hold, drawn once the run ends.
     func writeCurves() throws {
-        func series(_ table: CSVTable, _ column: String) throws -> [(x: Double, y: Double)] {
-            try zip(table.doubles("step"), table.doubles(column)).compactMap { x, y in
-                guard let x, let y else { return nil }
-                return (x, y)
-            }
-        }
         var panels: [LinePlot] = []
         let sft = try CSVTable(path: directory.file("sft.csv"))
-        let loss = try series(sft, "loss")
+        let loss = try sft.points(x: "step", y: "loss")
         if !loss.isEmpty {
             // The loss falls over decades: a log axis where it can take one.
             let logarithmic = loss.allSatisfy { $0.y > 0 }
@@ -23,8 +17,8 @@ extension LanguageModelLoop {
                                    yScale: logarithmic ? .log10 : .linear, series: [.init(name: "", points: loss)]))
         }
         let progress = try CSVTable(path: directory.progress)
-        let reward = try series(progress, "reward_mean"), accuracy = try series(progress, "accuracy")
-        let length = try series(progress, "completion_tokens_mean")
+        let reward = try progress.points(x: "step", y: "reward_mean"), accuracy = try progress.points(x: "step", y: "accuracy")
+        let length = try progress.points(x: "step", y: "completion_tokens_mean")
         // Only RL steps: a run that stopped after SFT has row 0 alone.
         if reward.count > 1 {
             panels.append(LinePlot(title: "RL: reward of the sampled completions", xLabel: "RL step", yLabel: "mean reward",
