@@ -47,7 +47,7 @@ public struct ArithmeticSettings: ReasoningTaskSettings {
             .integer("think-symbols", \.environment.thinkSymbols, help: "Distinct note symbols K (default 2)."),
             .choice("view", \.environment.view, help: "Observation: column (the cursor's column only) or full (default column)."),
             .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
-            .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per think token (default 0)."),
+            .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per think token (language model: per token of working; default 0)."),
         ] + workedExampleOptions(demos: 300, bcSteps: 1000, bcLearningRate: "1e-3")
     }
 

@@ -46,7 +46,7 @@ public struct MultiplicationSettings: ReasoningTaskSettings {
             rangeOption("think-budget", \.thinkBudget, valueName: "B or A-B", help: "Tally marks allowed per column, or a range of caps drawn per episode, within 0-64 (default 0-16).",
                         parse: MultiplicationConfig.parseThinkBudget),
             .choice("reward", \.environment.reward, help: "Reward: digits (fraction right, at the end) or outcome (1 if all right) (default digits)."),
-            .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per tally mark (default 0)."),
+            .number("think-cost", \.environment.thinkCost, help: "Reward subtracted per tally mark (language model: per token of working; default 0)."),
         ] + workedExampleOptions(demos: 4000, bcSteps: 500, bcLearningRate: "1e-2")
     }
 

@@ -11,6 +11,8 @@ public protocol TextTaskSource: EnvironmentSettings {
     var textTask: Task { get }
     var evalProblems: Int { get set }
     var evalEvery: Int { get set }
+    /// Reward subtracted per token of working a completion writes (`--think-cost`).
+    var thinkCost: Double { get }
     /// The environment's training flags that a language-model run reads
     /// (the problems' ranges and the evaluation); the others set the MLP
     /// policy's environment and are refused with it.
@@ -21,11 +23,13 @@ public protocol TextTaskSource: EnvironmentSettings {
 
 extension ArithmeticSettings: TextTaskSource {
     public var textTask: AdditionTextTask { AdditionTextTask(digits: environment.digits) }
-    public static var textTaskFlags: [String] { ["--digits", "--eval-problems", "--eval-every"] }
+    public static var textTaskFlags: [String] { ["--digits", "--think-cost", "--eval-problems", "--eval-every"] }
+    public var thinkCost: Double { environment.thinkCost }
 }
 
 extension MultiplicationSettings: TextTaskSource {
-    public static var textTaskFlags: [String] { ["--digits", "--multiplier", "--eval-problems", "--eval-every"] }
+    public static var textTaskFlags: [String] { ["--digits", "--multiplier", "--think-cost", "--eval-problems", "--eval-every"] }
+    public var thinkCost: Double { environment.thinkCost }
     public var textTask: MultiplicationTextTask {
         MultiplicationTextTask(digits: environment.digits, multipliers: environment.multiplier)
     }

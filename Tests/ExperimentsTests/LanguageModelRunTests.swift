@@ -59,7 +59,7 @@ final class LanguageModelRunTests: XCTestCase {
                                                          options: RunFixtures.quiet())
         XCTAssertEqual(outcome, .finished)
         let expected = try rows(reference)
-        XCTAssertEqual(expected.map(\.count), [1 + 24, 1 + 1 + 6, 1 + 3 * 2])  // headers, SFT steps, row 0 + RL steps, 3 evaluations × 2 sizes
+        XCTAssertEqual(expected.map(\.count), [1 + 24, 1 + 1 + 6, 1 + 3 * 2 * 2])  // headers, SFT steps, row 0 + RL steps, 3 evaluations × 2 sizes × greedy and sampled
 
         // Stopped in SFT (after the 10th step asks), then in RL (after step 4), then finished.
         let asked = Mutex(0)
@@ -101,7 +101,9 @@ final class LanguageModelRunTests: XCTestCase {
         let (directory, _) = try TrainingRun.start(config, options: RunFixtures.quiet())
         let evaluation = try CSVTable(path: directory.evaluations)
         let accuracy = try evaluation.doubles("accuracy").map { $0 ?? 0 }
-        XCTAssertEqual(try evaluation.column("digits"), ["1", "2"])
+        XCTAssertEqual(try evaluation.column("digits"), ["1", "2", "1", "2"])
+        XCTAssertEqual(try evaluation.column("selection"), ["greedy", "greedy", "sample", "sample"])
+        XCTAssertEqual(try evaluation.column("temperature"), ["0.0", "0.0", "1.0", "1.0"])
         XCTAssertGreaterThan(accuracy[1], 0.9, "held-out 2-digit accuracy after SFT: \(accuracy)")
         let progress = try CSVTable(path: directory.progress)
         XCTAssertEqual(progress.rows.count, 1, "--sft-only: row 0 alone")
@@ -110,6 +112,29 @@ final class LanguageModelRunTests: XCTestCase {
         let sftFlops = try XCTUnwrap(try CSVTable(path: directory.file("sft.csv")).doubles("flops").last ?? nil)
         XCTAssertEqual(flops, sftFlops)
         XCTAssertGreaterThan(flops, 6 * 150_000 * 600 * 64 * 10, "about 6·N per token, 600 steps of 64 examples of 10–22 tokens")
+    }
+
+    /// `--think-cost C`: RL's reward is the checker's, less C per token of
+    /// working; the samples of the first step (before any update) are the
+    /// same with and without it.
+    func testThinkCostIsSubtractedPerTokenOfWorking() throws {
+        let dir = try TemporaryDirectory()
+        func firstStep(cost: Double) throws -> (reward: Double, tokens: Double) {
+            var config = try Self.tinyConfig(runsDir: dir.path, name: "cost-\(cost)")
+            var arithmetic = try XCTUnwrap(config.environment as? ArithmeticSettings)
+            arithmetic.environment.thinkCost = cost
+            config.environment = arithmetic
+            config.languageModel?.rlSteps = 1
+            let (directory, _) = try TrainingRun.start(config, options: RunFixtures.quiet())
+            let progress = try CSVTable(path: directory.progress)
+            return (try XCTUnwrap(progress.doubles("reward_mean")[1]), try XCTUnwrap(progress.doubles("completion_tokens_mean")[1]))
+        }
+        let free = try firstStep(cost: 0)
+        let costly = try firstStep(cost: 0.01)
+        XCTAssertEqual(costly.tokens, free.tokens, "the same samples")
+        let paid = free.reward - costly.reward
+        XCTAssertGreaterThan(paid, 0, "the THINK-trained model writes working, and pays for it")
+        XCTAssertLessThanOrEqual(paid, 0.01 * (costly.tokens - 3) + 1e-6, "at most C per token other than the mode, > and <eos>")
     }
 
     /// `rltrain eval` on a language-model run: greedy, majority and pass@N

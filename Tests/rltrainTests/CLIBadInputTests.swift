@@ -99,7 +99,7 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
             (arith + ["--policy", "transformer", "--hidden", "32"], "--hidden applies to the MLP policy"),
             (arith + ["--policy", "transformer", "--total-timesteps", "1000"], "--total-timesteps applies to the MLP policy"),
             (arith + ["--layers", "2"], "--layers applies to --policy transformer only"),
-            (arith + ["--policy", "transformer", "--demos", "10"], "--demos sets the MLP policy's arithmetic environment; with --policy transformer only --digits, --eval-problems, --eval-every apply"),
+            (arith + ["--policy", "transformer", "--demos", "10"], "--demos sets the MLP policy's arithmetic environment; with --policy transformer only --digits, --think-cost, --eval-problems, --eval-every apply"),
             (arith + ["--policy", "transformer", "--think-budget=2"], "--think-budget sets the MLP policy's arithmetic environment"),
             (arith + ["--policy", "mlp", "--sft-only"], "--sft-only applies to --policy transformer only"),
             (grid + ["--policy", "transformer"], "--env gridworld has none (text tasks: arithmetic, multiplication)"),

@@ -171,7 +171,7 @@ struct LanguageModelLoop<Task: TextTask> {
             console.line("after SFT: " + summary(rows))
             if algorithm.klCoef != 0 { reference = model }
             // Row 0 of progress.csv: the policy RL starts from.
-            let row0: [String: CSVField] = ["step": .int(0), "accuracy": rows.last?["accuracy"] ?? .missing,
+            let row0: [String: CSVField] = ["step": .int(0), "accuracy": longestGreedyAccuracy(rows),
                                             "flops": .double(flops), "wall_seconds": .double(wallSeconds())]
             try progressLog.append(row0)
             try progressLog.sync()
@@ -184,6 +184,7 @@ struct LanguageModelLoop<Task: TextTask> {
         }
 
         // 3. RL on the verifiable reward.
+        let thinkCost = config.textThinkCost
         let update = GroupRelativeUpdate(algorithm: algorithm, epochs: config.ppo.updateEpochs, maxGradNorm: config.ppo.maxGradNorm)
         while rlStepsDone < rlSteps {
             let step = rlStepsDone
@@ -199,8 +200,11 @@ struct LanguageModelLoop<Task: TextTask> {
             let completions = sampler.sample(model, prompts: prompts, maxNewTokens: limit,
                                              temperature: Float(settings.temperature), stopToken: Vocabulary.eos, rngs: &rngs)
             let scoreStart = clock.now
-            let rewards = completions.indices.map { Float(task.reward(of: completions[$0].tokens, for: problems[$0 / g])) }
+            // The checker's 1 or 0, less `--think-cost` per token of working.
             let parsed = completions.map { TextCompletion(parsing: $0.tokens) }
+            let rewards = completions.indices.map { i in
+                Float(task.reward(of: completions[i].tokens, for: problems[i / g]) - thinkCost * Double(parsed[i].thinkingLength))
+            }
             let updateStart = clock.now
             let log = update.step(&model, on: .init(prompts: prompts, completions: completions, rewards: rewards, groupSize: g),
                                   reference: reference, optimizer: &optimizer, workspace: &workspace)
@@ -231,7 +235,7 @@ struct LanguageModelLoop<Task: TextTask> {
                 for row in rows { try evaluationLog.append(row) }
                 evaluationRows += rows.count
                 try evaluationLog.sync()
-                row["accuracy"] = rows.last?["accuracy"] ?? .missing
+                row["accuracy"] = longestGreedyAccuracy(rows)
                 console.finishStatus()
                 console.line("RL step \(rlStepsDone): " + summary(rows))
             }
@@ -270,24 +274,45 @@ struct LanguageModelLoop<Task: TextTask> {
         return .interrupted
     }
 
-    /// Greedy completions of `--eval-problems` held-out problems of every
-    /// size trained on: the same problems as the MLP policy's evaluation.
+    /// `--eval-problems` held-out problems of every size trained on (the
+    /// same problems as the MLP policy's evaluation), answered twice: greedy
+    /// (selection `greedy`), then one completion sampled at RL's temperature
+    /// (selection `sample`), whose think fraction and length are what RL
+    /// itself sees — greedy decoding hides a mode chosen half the time.
+    /// The greedy rows come first, one per size; the last of them is the
+    /// longest size's.
     mutating func evaluate(phase: String, step: Int) -> [[String: CSVField]] {
-        task.digits.map { digits in
-            var row = LanguageModelEvaluation.measure(
-                model, task: task, problems: task.heldOutProblems(count: config.textTaskEvaluation.problems, digits: digits, seed: config.ppo.seed),
-                samples: 1, temperature: 0, select: .majority, seed: config.ppo.seed, sampler: &sampler).row
-            row.merge(["phase": .text(phase), "step": .int(step), "digits": .int(digits)]) { $1 }
-            return row
-        }
+        let greedy = task.digits.map { digits in measure(digits: digits, temperature: 0, phase: phase, step: step) }
+        let sampled = task.digits.map { digits in measure(digits: digits, temperature: settings.temperature, phase: phase, step: step) }
+        return greedy + sampled
     }
 
+    private mutating func measure(digits: Int, temperature: Double, phase: String, step: Int) -> [String: CSVField] {
+        let problems = task.heldOutProblems(count: config.textTaskEvaluation.problems, digits: digits, seed: config.ppo.seed)
+        var row = LanguageModelEvaluation.measure(model, task: task, problems: problems, samples: 1, temperature: temperature,
+                                                  select: .majority, seed: config.ppo.seed, sampler: &sampler).row
+        row.merge(["phase": .text(phase), "step": .int(step), "digits": .int(digits)]) { $1 }
+        if temperature > 0 { row["selection"] = .text("sample") }
+        return row
+    }
+
+    /// The greedy rows' longest size: progress.csv's `accuracy`.
+    private func longestGreedyAccuracy(_ rows: [[String: CSVField]]) -> CSVField {
+        rows.last { $0["selection"] == .text("greedy") }?["accuracy"] ?? .missing
+    }
+
+    /// "held-out greedy accuracy 1d 100.0% · 2d 88.6% · 3d 61.6% │ sampled: thinks 54% · 78% · 59%".
     private func summary(_ rows: [[String: CSVField]]) -> String {
-        "held-out greedy accuracy " + rows.map { row in
-            let accuracy: Double = if case .double(let a)? = row["accuracy"] { a } else { .nan }
+        func value(_ row: [String: CSVField], _ column: String) -> Double {
+            if case .double(let v)? = row[column] { v } else { .nan }
+        }
+        let greedy = rows.filter { $0["selection"] == .text("greedy") }
+        let sampled = rows.filter { $0["selection"] == .text("sample") }
+        return "held-out greedy accuracy " + greedy.map { row in
             let digits: Int = if case .int(let d)? = row["digits"] { d } else { 0 }
-            return "\(digits)d \(Console.percent(accuracy))"
+            return "\(digits)d \(Console.percent(value(row, "accuracy")))"
         }.joined(separator: " · ")
+            + " │ sampled: thinks " + sampled.map { String(format: "%.0f%%", 100 * value($0, "think_fraction")) }.joined(separator: " · ")
     }
 
     /// Writes the checkpoint on another thread once the previous one is

@@ -20,6 +20,9 @@ extension RunConfig {
         }
     }
 
+    /// The environment's `--think-cost`: RL's reward less this per token of working.
+    var textThinkCost: Double { (environment as? any TextTaskSource)?.thinkCost ?? 0 }
+
     /// The environment's held-out evaluation settings, for the language model.
     var textTaskEvaluation: (problems: Int, every: Int) {
         guard let source = environment as? any TextTaskSource else { return (0, 1) }

@@ -1,0 +1,187 @@
+import Foundation
+import RunStorage
+import Plotting
+
+/// The language-model policy's figures in a sweep report, drawn from its
+/// runs' `eval.csv`: after SFT and every `--eval-every` RL steps, each
+/// trained size answered greedily and by one completion sampled at RL's
+/// temperature. What the model chooses to write shows in the sampled rows
+/// (its think fraction and length); what it can do, in the greedy ones.
+extension SweepResults {
+    /// One curve's values at one evaluation: a point, a size, greedy or sampled, an RL step.
+    struct TextEvaluationKey: Hashable {
+        var point: String
+        var digits: Int
+        var selection: String
+        var step: Int
+    }
+
+    /// Per key, one value per seed of `column`; nil when no run is a
+    /// language-model run (no `phase` column).
+    func textEvaluations(_ column: String) -> [TextEvaluationKey: [Double]]? {
+        var out: [TextEvaluationKey: [Double]] = [:]
+        for run in runs {
+            guard let table = run.evaluations, let phase = try? table.column("phase"), let selection = try? table.column("selection"),
+                  let step = try? table.doubles("step"), let digits = try? table.doubles("digits"),
+                  let values = try? table.doubles(column) else { continue }
+            for i in phase.indices where phase[i] == "sft" || phase[i] == "rl" {
+                guard let d = digits[i], let s = step[i], let v = values[i] else { continue }
+                let rlStep = phase[i] == "sft" ? 0 : Int(s)
+                out[TextEvaluationKey(point: run.point, digits: Int(d), selection: selection[i], step: rlStep), default: []].append(v)
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    func languageModelFigures() -> [ReportFigure] {
+        guard let think = textEvaluations("think_fraction"), let tokens = textEvaluations("completion_tokens_mean"),
+              let accuracy = textEvaluations("accuracy") else { return [] }
+        let points = pointGroups
+        if points.count == 1, let point = points.first {
+            return [thinkingOverRL(point: point.runs[0].point, think: think, tokens: tokens, accuracy: accuracy)].compactMap { $0 }
+        }
+        return [router(think: think, tokens: tokens, accuracy: accuracy)].compactMap { $0 }
+    }
+
+    /// Mean ± std over seeds along RL steps, one series per size.
+    private func curves(_ values: [TextEvaluationKey: [Double]], point: String, selection: String, digits: [Int],
+                        style: LinePlot.Style = .lineAndMarkers, suffix: String = "") -> [LinePlot.Series] {
+        digits.enumerated().map { color, d in
+            let steps = values.keys.filter { $0.point == point && $0.digits == d && $0.selection == selection }.map(\.step).sorted()
+            let stats = steps.compactMap { s in
+                values[TextEvaluationKey(point: point, digits: d, selection: selection, step: s)]
+                    .flatMap(SampleStatistics.init).map { (Double(s), $0) }
+            }
+            return LinePlot.Series(
+                name: "\(d) digit\(d == 1 ? "" : "s")\(suffix)", points: stats.map { ($0.0, $0.1.mean) },
+                band: stats.map { ($0.0, $0.1.mean - ($0.1.std ?? 0), $0.1.mean + ($0.1.std ?? 0)) },
+                style: style, color: color)
+        }
+    }
+
+    /// `thinking-over-rl.svg`: the sampled think fraction, the sampled
+    /// completion length and greedy (and sampled) accuracy per size, over RL
+    /// steps; the title says how far the longest size moved.
+    func thinkingOverRL(point: String, think: [TextEvaluationKey: [Double]], tokens: [TextEvaluationKey: [Double]],
+                        accuracy: [TextEvaluationKey: [Double]]) -> ReportFigure? {
+        let digits = Set(think.keys.filter { $0.point == point }.map(\.digits)).sorted()
+        let steps = Set(think.keys.filter { $0.point == point }.map(\.step)).sorted()
+        guard let longest = digits.last, let first = steps.first, let last = steps.last, steps.count >= 2 else { return nil }
+        func mean(_ values: [TextEvaluationKey: [Double]], _ selection: String, _ d: Int, _ s: Int) -> Double? {
+            values[TextEvaluationKey(point: point, digits: d, selection: selection, step: s)].flatMap(SampleStatistics.init)?.mean
+        }
+        let seeds = runs.filter { $0.point == point }.count
+        let greedy = curves(accuracy, point: point, selection: "greedy", digits: digits, suffix: ", greedy")
+        let sampled = curves(accuracy, point: point, selection: "sample", digits: digits, style: .dashed, suffix: ", one sample")
+        let width = LinePlot.width(fitting: greedy + sampled, atLeast: 560)
+        let panels = [
+            LinePlot(title: "Sampled think fraction", xLabel: "RL step (0: after SFT)", yLabel: "completions that think",
+                     yRange: 0...1, series: curves(think, point: point, selection: "sample", digits: digits), width: width, height: 340),
+            LinePlot(title: "Sampled completion length", xLabel: "RL step (0: after SFT)", yLabel: "tokens per completion",
+                     series: curves(tokens, point: point, selection: "sample", digits: digits), width: width, height: 340),
+            LinePlot(title: "Held-out accuracy", xLabel: "RL step (0: after SFT)", yLabel: "exact-match accuracy",
+                     yRange: 0...1, series: greedy + sampled, width: width, height: 340),
+        ]
+        var title = "RL on the outcome reward alone"
+        let pct = { (v: Double) in String(format: "%.0f%%", 100 * v) }
+        if let t0 = mean(think, "sample", longest, first), let t1 = mean(think, "sample", longest, last),
+           let a0 = mean(accuracy, "greedy", longest, first), let a1 = mean(accuracy, "greedy", longest, last) {
+            title += String(format: " takes the sampled think fraction on %d-digit problems from %.2f to %.2f and greedy accuracy from %@ to %@",
+                            longest, t0, t1, pct(a0), pct(a1))
+        }
+        let lengths = [first, last].map { s in
+            digits.compactMap { mean(tokens, "sample", $0, s) }.reduce(0, +) / Double(max(digits.count, 1))
+        }
+        let caption = String(format: "Every %d RL steps, %@ held-out problems per size, each answered greedily and by one completion sampled at RL's temperature; mean over %d seed%@, band ± one standard deviation. Mean sampled length over the sizes: %.1f → %.1f tokens (%.2f×).",
+                             steps.count > 2 ? steps[2] - steps[1] : last - first, problemsPerEvaluation(point: point), seeds, seeds == 1 ? "" : "s",
+                             lengths[0], lengths[1], lengths[1] / lengths[0])
+        return ReportFigure(file: "thinking-over-rl.svg", title: title, caption: caption,
+                            figure: Figure(title: title, panels: panels, columns: Figure.columns(fitting: panels)))
+    }
+
+    private func problemsPerEvaluation(point: String) -> String {
+        for run in runs where run.point == point {
+            if let problems = try? run.evaluations?.doubles("problems").first, let n = problems { return Console.count(Int(n)) }
+        }
+        return "the"
+    }
+
+    /// `router.svg`, when points differ (say, in `--think-cost`): per size,
+    /// the sampled think fraction and greedy accuracy at the last RL step
+    /// against the points' first axis, and accuracy against sampled length
+    /// with every seed a point.
+    func router(think: [TextEvaluationKey: [Double]], tokens: [TextEvaluationKey: [Double]],
+                accuracy: [TextEvaluationKey: [Double]]) -> ReportFigure? {
+        guard let axis = spec.axes.first else { return nil }
+        let groups = pointGroups.compactMap { group -> (x: Double, point: String)? in
+            guard let run = group.runs.first, let x = Double(run.axisValues[0]) else { return nil }
+            return (x, run.point)
+        }.sorted { $0.x < $1.x }
+        guard groups.count >= 2 else { return nil }
+        let digits = Set(think.keys.map(\.digits)).sorted()
+        func lastStep(_ point: String) -> Int? { think.keys.filter { $0.point == point }.map(\.step).max() }
+        func final(_ values: [TextEvaluationKey: [Double]], _ selection: String, _ d: Int, _ point: String) -> [Double] {
+            guard let s = lastStep(point) else { return [] }
+            return values[TextEvaluationKey(point: point, digits: d, selection: selection, step: s)] ?? []
+        }
+        // Per size: the mean over seeds as a line, every seed a marker (a
+        // cost can split the seeds, which a band would hide).
+        func byAxis(_ values: [TextEvaluationKey: [Double]], _ selection: String) -> [LinePlot.Series] {
+            digits.enumerated().flatMap { color, d in
+                let name = "\(d) digit\(d == 1 ? "" : "s")"
+                let means = groups.compactMap { g in SampleStatistics(final(values, selection, d, g.point)).map { (x: g.x, y: $0.mean) } }
+                let seeds = groups.flatMap { g in final(values, selection, d, g.point).map { (x: g.x, y: $0) } }
+                return [LinePlot.Series(name: name, points: means, style: .line, color: color),
+                        LinePlot.Series(name: "", points: seeds, style: .markers, color: color)]
+            }
+        }
+        // Seeds as points: a run's final greedy accuracy against its final sampled length, per size.
+        let scatter = digits.enumerated().map { color, d in
+            LinePlot.Series(name: "\(d) digit\(d == 1 ? "" : "s")", points: groups.flatMap { g in
+                zip(final(tokens, "sample", d, g.point), final(accuracy, "greedy", d, g.point)).map { (x: $0, y: $1) }
+            }, style: .markers, color: color)
+        }
+        let xLabel = axis.flag
+        let panels = [
+            LinePlot(title: "Sampled think fraction after RL", xLabel: xLabel, yLabel: "completions that think",
+                     yRange: 0...1, series: byAxis(think, "sample")),
+            LinePlot(title: "Greedy held-out accuracy after RL", xLabel: xLabel, yLabel: "exact-match accuracy",
+                     yRange: 0...1, series: byAxis(accuracy, "greedy")),
+            LinePlot(title: "Accuracy against length (each run a point)", xLabel: "sampled tokens per completion",
+                     yLabel: "greedy exact-match accuracy", yRange: 0...1, series: scatter),
+        ]
+        let title = routerFinding(groups: groups, digits: digits, xLabel: xLabel) { selection, values, d, point in
+            final(selection == "think" ? think : accuracy, values, d, point)
+        }
+        return ReportFigure(file: "router.svg", title: title,
+                            caption: "The last evaluation of each run: the think fraction of one sampled completion per held-out problem, and greedy accuracy; lines: the mean over seeds, markers: each seed.",
+                            figure: Figure(title: title, panels: panels, columns: Figure.columns(fitting: panels)))
+    }
+
+    /// The router's finding: the smallest value at which every seed answers
+    /// the shortest problems directly (sampled think fraction ≤ 0.2) while
+    /// the longest keep thinking (≥ 0.8); else the widest such gap any run reached.
+    private func routerFinding(groups: [(x: Double, point: String)], digits: [Int], xLabel: String,
+                               final: (String, String, Int, String) -> [Double]) -> String {
+        guard let short = digits.first, let long = digits.last, short != long else { return "Thinking per problem size against \(xLabel)" }
+        let value = { (x: Double) in String(format: "%g", x) }
+        for g in groups {
+            let shortThink = final("think", "sample", short, g.point), longThink = final("think", "sample", long, g.point)
+            guard !shortThink.isEmpty, shortThink.count == longThink.count,
+                  zip(shortThink, longThink).allSatisfy({ $0 <= 0.2 && $1 >= 0.8 }) else { continue }
+            let accuracy = SampleStatistics(final("accuracy", "greedy", long, g.point))?.mean ?? .nan
+            return String(format: "At %@ %@, %d-digit problems are answered directly (sampled think fraction %.2f) while %d-digit ones keep thinking (%.2f, greedy accuracy %.0f%%)",
+                          xLabel, value(g.x), short, shortThink.reduce(0, +) / Double(shortThink.count), long,
+                          longThink.reduce(0, +) / Double(longThink.count), 100 * accuracy)
+        }
+        var widest: (gap: Double, short: Double, long: Double, x: Double)?
+        for g in groups {
+            for (s, l) in zip(final("think", "sample", short, g.point), final("think", "sample", long, g.point)) where l >= 0.8 {
+                if l - s > (widest?.gap ?? -1) { widest = (l - s, s, l, g.x) }
+            }
+        }
+        guard let w = widest else { return "No \(xLabel) tried keeps \(long)-digit problems thinking" }
+        return String(format: "No %@ tried routes by size: where %d-digit problems keep thinking, %d-digit ones think too (widest gap in one run: %.2f against %.2f at %@ %@)",
+                      xLabel, long, short, w.long, w.short, xLabel, value(w.x))
+    }
+}

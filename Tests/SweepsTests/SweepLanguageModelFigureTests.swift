@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+import TestSupport
+@testable import RunStorage
+@testable import Plotting
+@testable import Sweeps
+
+/// The language-model figures of a sweep report, from synthetic `eval.csv`
+/// tables of known values: greedy and sampled rows per size, after SFT and
+/// along RL.
+final class SweepLanguageModelFigureTests: XCTestCase {
+    /// A run whose sampled think fraction on size d at RL step s is
+    /// `think(d, s)`; accuracy 0.2 + 0.004·s − `loss`·d, sampled length 5 + 10·think.
+    private func run(point: String, axisValue: String, seed: String, loss: Double = 0, think: (Int, Int) -> Double) -> SweepRunData {
+        let columns = ["phase", "step", "digits", "problems", "selection", "accuracy", "think_fraction", "completion_tokens_mean"]
+        var rows: [[String]] = []
+        for (phase, step) in [("sft", 1500), ("rl", 100), ("rl", 200)] {
+            let s = phase == "sft" ? 0 : step
+            for selection in ["greedy", "sample"] {
+                for d in 1...3 {
+                    let t = think(d, s)
+                    rows.append([phase, String(step), String(d), "500", selection, CSVField.double(0.2 + 0.004 * Double(s) - loss * Double(d)).text,
+                                 CSVField.double(t).text, CSVField.double(5 + 10 * t).text])
+                }
+            }
+        }
+        return SweepRunData(point: point, seed: seed, axisValues: [axisValue], batchSize: 256,
+                            progress: CSVTable(columns: ["step", "accuracy"], rows: [["0", "0.2"]]),
+                            evaluations: CSVTable(columns: columns, rows: rows))
+    }
+
+    func testOnePointDrawsThinkingOverRLAndItsTitleSaysHowFarTheLongestSizeMoved() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"sft-think-fraction": [0.5]}, "seeds": [1, 2]}"#)
+        let runs = ["1", "2"].map { seed in
+            run(point: "p", axisValue: "0.5", seed: seed) { _, s in 0.5 + 0.0024 * Double(s) + (seed == "1" ? 0.01 : -0.01) }
+        }
+        let figures = SweepResults(spec: spec, runs: runs).languageModelFigures()
+        XCTAssertEqual(figures.map(\.file), ["thinking-over-rl.svg"])
+        let figure = try XCTUnwrap(figures.first)
+        XCTAssertEqual(figure.title, "RL on the outcome reward alone takes the sampled think fraction on 3-digit problems from 0.50 to 0.98 and greedy accuracy from 20% to 100%")
+        XCTAssertTrue(figure.caption.contains("Every 100 RL steps, 500 held-out problems per size"), figure.caption)
+        XCTAssertTrue(figure.caption.contains("10.0 → 14.8 tokens (1.48×)"), figure.caption)
+        let svg = SVGElements.parse(figure.figure.svg())
+        XCTAssertEqual(svg.count("g", class: "panel"), 3)
+        // Think fraction and length: a curve per size; accuracy: greedy and sampled per size.
+        XCTAssertEqual(svg.count("path", class: "series"), 3 + 3 + 6)
+        XCTAssertEqual(svg.count("polygon", class: "band"), 3 + 3 + 6, "two seeds: a band per curve")
+    }
+
+    func testPointsAlongAnAxisDrawTheRouter() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"think-cost": [0, 0.02]}, "seeds": [1, 2]}"#)
+        var runs: [SweepRunData] = []
+        for cost in ["0", "0.02"] {
+            for seed in ["1", "2"] {
+                // With a cost, 1-digit problems stop thinking; 3-digit ones keep it.
+                runs.append(run(point: "think-cost=\(cost)", axisValue: cost, seed: seed, loss: cost == "0" ? 0 : 0.01) { d, s in
+                    cost == "0" || d == 3 ? 0.5 + 0.0024 * Double(s) : 0.5 - 0.002 * Double(s)
+                })
+            }
+        }
+        let figures = SweepResults(spec: spec, runs: runs).languageModelFigures()
+        XCTAssertEqual(figures.map(\.file), ["router.svg"])
+        let figure = try XCTUnwrap(figures.first)
+        XCTAssertEqual(figure.title, "At think-cost 0.02, 1-digit problems are answered directly (sampled think fraction 0.10) while 3-digit ones keep thinking (0.98, greedy accuracy 97%)")
+        let svg = SVGElements.parse(figure.figure.svg())
+        XCTAssertEqual(svg.count("g", class: "panel"), 3)
+        XCTAssertEqual(svg.count("circle", class: "marker"), 3 * (2 * 2 * 3), "every run a marker per size in each panel")
+
+        // When every size thinks alike, the title says no cost routes, and names the widest gap.
+        let alike = runs.map { run in
+            self.run(point: run.point, axisValue: run.axisValues[0], seed: run.seed) { d, s in
+                0.5 + 0.0024 * Double(s) - (run.seed == "2" && d == 1 ? 0.1 : 0)
+            }
+        }
+        XCTAssertEqual(SweepResults(spec: spec, runs: alike).languageModelFigures().first?.title,
+                       "No think-cost tried routes by size: where 3-digit problems keep thinking, 1-digit ones think too (widest gap in one run: 0.98 against 0.88 at think-cost 0)")
+    }
+
+    func testMLPRunsDrawNoLanguageModelFigure() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"think-cost": [0, 0.02]}, "seeds": [1]}"#)
+        let mlp = SweepRunData(point: "p", seed: "1", axisValues: ["0"], batchSize: 256,
+                               progress: CSVTable(columns: ["update", "accuracy"], rows: [["1", "0.5"]]),
+                               evaluations: CSVTable(columns: ["stage", "digits", "accuracy"], rows: [["eval", "3", "0.5"]]))
+        XCTAssertTrue(SweepResults(spec: spec, runs: [mlp]).languageModelFigures().isEmpty)
+    }
+}
