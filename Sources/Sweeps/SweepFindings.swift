@@ -41,6 +41,9 @@ extension SweepResults {
     /// it does not move, which point gets to the threshold first on the clock.
     func learningCurvesFinding() -> String {
         let means = finalMeans
+        if pointGroups.count == 1, let only = means.first {
+            return "Learning curves at \(label(pointGroups[0].values)) (final \(metricText) \(Self.value(only.mean)))"
+        }
         let trend = Self.trend(means)
         var out = "Across \(axesText), final \(metricText) \(trend)"
         if trend.hasPrefix("stays") {

@@ -37,15 +37,81 @@ extension SweepResults {
         guard let think = textEvaluations("think_fraction"), let tokens = textEvaluations("completion_tokens_mean"),
               let accuracy = textEvaluations("accuracy") else { return [] }
         let points = pointGroups
-        if points.count == 1, let point = points.first {
-            return [thinkingOverRL(point: point.runs[0].point, think: think, tokens: tokens, accuracy: accuracy)].compactMap { $0 }
+        let training = points.count == 1 && points[0].runs.first != nil
+            ? thinkingOverRL(point: points[0].runs[0].point, think: think, tokens: tokens, accuracy: accuracy)
+            : router(think: think, tokens: tokens, accuracy: accuracy)
+        return [training, testTimeCompute()].compactMap { $0 }
+    }
+
+    /// `lm-test-time-compute.svg`, from the `rltrain eval` rows a sweep's
+    /// `"eval"` adds: per size, majority-vote accuracy and pass@N coverage
+    /// against the tokens sampled per problem (samples × mean length), with
+    /// the run's last greedy evaluation as a reference line; mean over
+    /// seeds, band ± std.
+    func testTimeCompute() -> ReportFigure? {
+        struct Key: Hashable { var digits: Int; var selection: String; var samples: Int }
+        var value: [Key: [Double]] = [:], tokens: [Key: [Double]] = [:]
+        for run in runs {
+            guard let table = run.evaluations, let phase = try? table.column("phase"), let selection = try? table.column("selection"),
+                  let digits = try? table.doubles("digits"), let samples = try? table.doubles("samples"),
+                  let accuracy = try? table.doubles("accuracy"), let coverage = try? table.doubles("coverage"),
+                  let length = try? table.doubles("completion_tokens_mean") else { continue }
+            // Greedy decoding's reference: the run's last greedy row of each size.
+            var greedy: [Int: Double] = [:]
+            for i in phase.indices where selection[i] == "greedy" {
+                if let d = digits[i], let a = accuracy[i] { greedy[Int(d)] = a }
+            }
+            for (d, a) in greedy { value[Key(digits: d, selection: "greedy", samples: 1), default: []].append(a) }
+            for i in phase.indices where phase[i] == "eval" && selection[i] != "greedy" {
+                guard let d = digits[i], let n = samples[i], let l = length[i],
+                      let v = selection[i] == "oracle" ? coverage[i] : accuracy[i] else { continue }
+                let key = Key(digits: Int(d), selection: selection[i], samples: Int(n))
+                value[key, default: []].append(v)
+                tokens[key, default: []].append(n * l)
+            }
         }
-        return [router(think: think, tokens: tokens, accuracy: accuracy)].compactMap { $0 }
+        let sampleCounts = Set(value.keys.filter { $0.selection != "greedy" }.map(\.samples)).sorted()
+        let digits = Set(value.keys.filter { $0.selection != "greedy" }.map(\.digits)).sorted()
+        guard sampleCounts.count >= 2 else { return nil }
+        var panels: [LinePlot] = [], findings: [String] = []
+        let pct = { (v: Double) in String(format: "%.0f%%", 100 * v) }
+        for d in digits {
+            var series: [LinePlot.Series] = []
+            for (color, (selection, name)) in [("majority", "majority vote"), ("oracle", "pass@N (any sample right)")].enumerated() {
+                let stats = sampleCounts.compactMap { n -> (x: Double, y: SampleStatistics)? in
+                    let key = Key(digits: d, selection: selection, samples: n)
+                    guard let y = value[key].flatMap(SampleStatistics.init), let x = tokens[key].flatMap(SampleStatistics.init) else { return nil }
+                    return (x.mean, y)
+                }
+                guard !stats.isEmpty else { continue }
+                series.append(LinePlot.Series(name: name, points: stats.map { ($0.x, $0.y.mean) },
+                                              band: stats.map { ($0.x, $0.y.mean - ($0.y.std ?? 0), $0.y.mean + ($0.y.std ?? 0)) },
+                                              style: .lineAndMarkers, color: color))
+                // The finding, on the longest problems.
+                if d == digits.last, selection == "majority", let first = stats.first, let last = stats.last {
+                    let greedy = value[Key(digits: d, selection: "greedy", samples: 1)].flatMap(SampleStatistics.init)
+                    findings.append("on \(d)-digit problems a vote of \(sampleCounts.last!) samples moves accuracy from \(pct(first.y.mean)) to \(pct(last.y.mean))"
+                                    + (greedy.map { " (greedy \(pct($0.mean)))" } ?? ""))
+                }
+                if d == digits.last, selection == "oracle", let last = stats.last { findings.append("pass@\(sampleCounts.last!) reaches \(pct(last.y.mean))") }
+            }
+            let greedy = value[Key(digits: d, selection: "greedy", samples: 1)].flatMap(SampleStatistics.init)
+            panels.append(LinePlot(
+                title: "\(d)-digit problems", xLabel: "tokens per problem (log; \(sampleCounts.map(String.init).joined(separator: ", ")) samples)",
+                yLabel: "held-out accuracy", xScale: .log10, yRange: 0...1, series: series,
+                referenceLines: greedy.map { [LinePlot.ReferenceLine(y: $0.mean, label: "greedy \(pct($0.mean))")] } ?? []))
+        }
+        guard !panels.isEmpty else { return nil }
+        let text = findings.joined(separator: "; ")
+        let title = findings.isEmpty ? "Accuracy against test-time compute" : text.prefix(1).uppercased() + text.dropFirst()
+        return ReportFigure(file: "lm-test-time-compute.svg", title: title,
+                            caption: "rltrain eval on each trained model: N completions sampled per held-out problem, the most frequent well-formed answer (majority) or any right one (pass@N); x is N times the mean completion length. Mean over seeds, band ± one standard deviation; the dashed line is greedy decoding.",
+                            figure: Figure(title: title, panels: panels, columns: Figure.columns(fitting: panels)))
     }
 
     /// Mean ± std over seeds along RL steps, one series per size.
     private func curves(_ values: [TextEvaluationKey: [Double]], point: String, selection: String, digits: [Int],
-                        style: LinePlot.Style = .lineAndMarkers, suffix: String = "") -> [LinePlot.Series] {
+                        style: LinePlot.Style = .lineAndMarkers) -> [LinePlot.Series] {
         digits.enumerated().map { color, d in
             let steps = values.keys.filter { $0.point == point && $0.digits == d && $0.selection == selection }.map(\.step).sorted()
             let stats = steps.compactMap { s in
@@ -53,7 +119,7 @@ extension SweepResults {
                     .flatMap(SampleStatistics.init).map { (Double(s), $0) }
             }
             return LinePlot.Series(
-                name: "\(d) digit\(d == 1 ? "" : "s")\(suffix)", points: stats.map { ($0.0, $0.1.mean) },
+                name: "\(d) digit\(d == 1 ? "" : "s")", points: stats.map { ($0.0, $0.1.mean) },
                 band: stats.map { ($0.0, $0.1.mean - ($0.1.std ?? 0), $0.1.mean + ($0.1.std ?? 0)) },
                 style: style, color: color)
         }
@@ -71,16 +137,20 @@ extension SweepResults {
             values[TextEvaluationKey(point: point, digits: d, selection: selection, step: s)].flatMap(SampleStatistics.init)?.mean
         }
         let seeds = runs.filter { $0.point == point }.count
-        let greedy = curves(accuracy, point: point, selection: "greedy", digits: digits, suffix: ", greedy")
-        let sampled = curves(accuracy, point: point, selection: "sample", digits: digits, style: .dashed, suffix: ", one sample")
-        let width = LinePlot.width(fitting: greedy + sampled, atLeast: 560)
+        let greedy = curves(accuracy, point: point, selection: "greedy", digits: digits)
+        // The sampled accuracy dashed, in the greedy curve's colour, named by the panel's title.
+        let sampled = curves(accuracy, point: point, selection: "sample", digits: digits, style: .dashed).map { series in
+            var unnamed = series
+            unnamed.name = ""
+            return unnamed
+        }
         let panels = [
             LinePlot(title: "Sampled think fraction", xLabel: "RL step (0: after SFT)", yLabel: "completions that think",
-                     yRange: 0...1, series: curves(think, point: point, selection: "sample", digits: digits), width: width, height: 340),
+                     yRange: 0...1, series: curves(think, point: point, selection: "sample", digits: digits), width: 520, height: 340),
             LinePlot(title: "Sampled completion length", xLabel: "RL step (0: after SFT)", yLabel: "tokens per completion",
-                     series: curves(tokens, point: point, selection: "sample", digits: digits), width: width, height: 340),
-            LinePlot(title: "Held-out accuracy", xLabel: "RL step (0: after SFT)", yLabel: "exact-match accuracy",
-                     yRange: 0...1, series: greedy + sampled, width: width, height: 340),
+                     series: curves(tokens, point: point, selection: "sample", digits: digits), width: 520, height: 340),
+            LinePlot(title: "Held-out accuracy: greedy (solid), one sample (dashed)", xLabel: "RL step (0: after SFT)",
+                     yLabel: "exact-match accuracy", yRange: 0...1, series: greedy + sampled, width: 520, height: 340),
         ]
         var title = "RL on the outcome reward alone"
         let pct = { (v: Double) in String(format: "%.0f%%", 100 * v) }
@@ -96,7 +166,7 @@ extension SweepResults {
                              steps.count > 2 ? steps[2] - steps[1] : last - first, problemsPerEvaluation(point: point), seeds, seeds == 1 ? "" : "s",
                              lengths[0], lengths[1], lengths[1] / lengths[0])
         return ReportFigure(file: "thinking-over-rl.svg", title: title, caption: caption,
-                            figure: Figure(title: title, panels: panels, columns: Figure.columns(fitting: panels)))
+                            figure: Figure(title: title, panels: panels, columns: 2))
     }
 
     private func problemsPerEvaluation(point: String) -> String {

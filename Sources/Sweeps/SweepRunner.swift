@@ -230,7 +230,8 @@ public struct SweepRunner: Sendable {
         let path = entry.directory.evaluations
         if FileManager.default.fileExists(atPath: path) {
             let table = try CSVTable(path: path)
-            if let stage = table.columnIndex("stage"), table.rows.contains(where: { $0[stage] == "eval" }) {
+            // `stage` in the MLP's eval.csv, `phase` in a language model's.
+            if let stage = table.columnIndex("stage") ?? table.columnIndex("phase"), table.rows.contains(where: { $0[stage] == "eval" }) {
                 let kept = table.rows.filter { $0[stage] != "eval" }
                 let text = ([table.columns] + kept).map { CSVWriter.line($0.map(CSVField.text)) }.joined()
                 try AtomicFile.write(text, to: path)

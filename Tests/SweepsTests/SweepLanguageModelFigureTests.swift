@@ -76,6 +76,32 @@ final class SweepLanguageModelFigureTests: XCTestCase {
                        "No think-cost tried routes by size: where 3-digit problems keep thinking, 1-digit ones think too (widest gap in one run: 0.98 against 0.88 at think-cost 0)")
     }
 
+    /// The rows a sweep's `"eval"` appends (phase `eval`): majority accuracy
+    /// and pass@N against tokens per problem, greedy as a reference line.
+    func testEvalRowsDrawTestTimeCompute() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"sft-steps": [500]}, "seeds": [1, 2]}"#)
+        let columns = ["phase", "step", "digits", "samples", "selection", "accuracy", "coverage", "think_fraction", "completion_tokens_mean"]
+        let runs = ["1", "2"].map { seed in
+            var rows = [["eval", "200", "3", "1", "greedy", "0.7", "0.7", "1", "20"]]
+            for (k, n) in [1, 4, 16].enumerated() {
+                let majority = 0.6 + 0.1 * Double(k), oracle = 0.6 + 0.15 * Double(k)
+                rows.append(["eval", "200", "3", String(n), "majority", CSVField.double(majority).text, CSVField.double(oracle).text, "1", "20"])
+                rows.append(["eval", "200", "3", String(n), "oracle", "", CSVField.double(oracle).text, "1", "20"])
+            }
+            return SweepRunData(point: "p", seed: seed, axisValues: ["500"], batchSize: 256,
+                                progress: CSVTable(columns: ["step", "accuracy"], rows: [["0", "0.5"]]),
+                                evaluations: CSVTable(columns: columns, rows: rows))
+        }
+        let figure = try XCTUnwrap(SweepResults(spec: spec, runs: runs).testTimeCompute())
+        XCTAssertEqual(figure.file, "lm-test-time-compute.svg")
+        XCTAssertEqual(figure.title, "On 3-digit problems a vote of 16 samples moves accuracy from 60% to 80% (greedy 70%); pass@16 reaches 90%")
+        let svg = SVGElements.parse(figure.figure.svg())
+        XCTAssertEqual(svg.count("path", class: "series"), 2)
+        XCTAssertEqual(svg.count("circle", class: "marker"), 2 * 3)
+        XCTAssertTrue(svg.text.contains("greedy 70%"), svg.text)
+        XCTAssertTrue(svg.text.contains("tokens per problem (log; 1, 4, 16 samples)"), svg.text)
+    }
+
     func testMLPRunsDrawNoLanguageModelFigure() throws {
         let spec = try SweepSpec(json: #"{"axes": {"think-cost": [0, 0.02]}, "seeds": [1]}"#)
         let mlp = SweepRunData(point: "p", seed: "1", axisValues: ["0"], batchSize: 256,

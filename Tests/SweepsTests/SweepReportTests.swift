@@ -64,6 +64,9 @@ final class SweepReportTests: XCTestCase {
         XCTAssertEqual(SweepResults.trend([("a", 0.9), ("b", 0.5)]), "falls from 0.90 to 0.50")
         XCTAssertEqual(SweepResults.trend([("a", 0.87), ("b", 0.875)]), "stays at 0.87")
         XCTAssertEqual(SweepResults.trend([("a", 0.5), ("b", 0.9), ("c", 0.6)]), "peaks at 0.90 (b), from 0.50 at a to 0.60 at c")
+        // A sweep of one point (seeds only) has no trend to state.
+        let one = SweepResults(spec: try! spec("total-timesteps"), runs: syntheticRuns(batches: [128], updates: { _ in 10 }, axis: "total-timesteps"))
+        XCTAssertEqual(one.learningCurvesFinding(), "Learning curves at total-timesteps 128 (final accuracy 1.32)")
     }
 
     /// Panels that would carry no information are left out, and
