@@ -11,7 +11,7 @@ public struct SweepReport: Sendable {
     public static let evalCSV = "sweep-eval.csv"
     public static let summaryCSV = "summary.csv"
     /// Every figure a report may draw.
-    public static let figureFiles = ["learning-curves.svg", "final-vs-compute.svg", "critical-batch.svg", "noise-scale.svg", "isoflop.svg", "test-time-compute.svg", "thinking-over-rl.svg", "router.svg", "lm-test-time-compute.svg"]
+    public static let figureFiles = ["learning-curves.svg", "final-vs-compute.svg", "critical-batch.svg", "noise-scale.svg", "isoflop.svg", "test-time-compute.svg", "thinking-over-rl.svg", "router.svg", "lm-train-time-compute.svg", "lm-test-time-compute.svg"]
 
     /// Paths written.
     public var written: [String]

@@ -40,7 +40,55 @@ extension SweepResults {
         let training = points.count == 1 && points[0].runs.first != nil
             ? thinkingOverRL(point: points[0].runs[0].point, think: think, tokens: tokens, accuracy: accuracy)
             : router(think: think, tokens: tokens, accuracy: accuracy)
-        return [training, testTimeCompute()].compactMap { $0 }
+        let trainTime = points.count == 1 && points[0].runs.first != nil
+            ? trainTimeCompute(point: points[0].runs[0].point, accuracy: accuracy) : nil
+        return [training, trainTime, testTimeCompute()].compactMap { $0 }
+    }
+
+    /// `lm-train-time-compute.svg`: held-out accuracy on the longest size
+    /// against the FLOPs RL has spent (log x), SFT's FLOPs stated beside it.
+    /// RL's learning rate is constant, so RL step s of a run is where a run
+    /// of s steps from the same SFT start would end.
+    func trainTimeCompute(point: String, accuracy: [TextEvaluationKey: [Double]]) -> ReportFigure? {
+        guard let longest = Set(accuracy.keys.filter { $0.point == point }.map(\.digits)).max() else { return nil }
+        // Per RL step, the FLOPs RL spent so far, one value per seed; and SFT's.
+        var rlFLOPs: [Int: [Double]] = [:], sftFLOPs: [Double] = []
+        for run in runs where run.point == point {
+            guard let steps = try? run.progress.doubles("step"), let flops = try? run.progress.doubles("flops"),
+                  let start = flops.first ?? nil else { continue }
+            sftFLOPs.append(start)
+            for (step, f) in zip(steps, flops) {
+                if let step, let f, step > 0 { rlFLOPs[Int(step), default: []].append(f - start) }
+            }
+        }
+        guard let sft = SampleStatistics(sftFLOPs) else { return nil }
+        func series(_ selection: String, _ name: String, _ style: LinePlot.Style) -> LinePlot.Series {
+            let steps = accuracy.keys.filter { $0.point == point && $0.digits == longest && $0.selection == selection && $0.step > 0 }
+                .map(\.step).sorted()
+            let stats = steps.compactMap { s -> (x: Double, y: SampleStatistics)? in
+                guard let x = rlFLOPs[s].flatMap(SampleStatistics.init),
+                      let y = accuracy[TextEvaluationKey(point: point, digits: longest, selection: selection, step: s)].flatMap(SampleStatistics.init)
+                else { return nil }
+                return (x.mean, y)
+            }
+            return LinePlot.Series(name: name, points: stats.map { ($0.x, $0.y.mean) },
+                                   band: stats.map { ($0.x, $0.y.mean - ($0.y.std ?? 0), $0.y.mean + ($0.y.std ?? 0)) }, style: style, color: 0)
+        }
+        let greedy = series("greedy", "greedy", .lineAndMarkers), sampled = series("sample", "one sample", .dashed)
+        guard let first = sampled.points.first, let last = sampled.points.last, last.x > first.x else { return nil }
+        let after = { (selection: String) in
+            accuracy[TextEvaluationKey(point: point, digits: longest, selection: selection, step: 0)].flatMap(SampleStatistics.init)?.mean
+        }
+        var references: [LinePlot.ReferenceLine] = []
+        if let g = after("greedy") { references.append(.init(y: g, label: String(format: "after SFT, greedy %.0f%%", 100 * g))) }
+        let title = String(format: "Sampled %d-digit accuracy goes from %.0f%% to %.0f%% over %.1f doublings of RL compute, after SFT's %@ FLOPs",
+                           longest, 100 * first.y, 100 * last.y, log2(last.x / first.x), String(format: "%.2g", sft.mean))
+        let panel = LinePlot(title: "\(longest)-digit problems, held out", xLabel: "RL FLOPs so far (log scale; SFT's not counted)",
+                             yLabel: "exact-match accuracy", xScale: .log10, yRange: 0...1, series: [greedy, sampled],
+                             referenceLines: references)
+        return ReportFigure(file: "lm-train-time-compute.svg", title: title,
+                            caption: String(format: "The thinking-over-RL evaluations against the FLOPs RL has spent (sampling and updates); SFT spent %@ FLOPs before the first (the dotted line: its greedy accuracy). Mean over seeds, band ± one standard deviation.", String(format: "%.2g", sft.mean)),
+                            figure: Figure(title: title, panels: [panel]))
     }
 
     /// `lm-test-time-compute.svg`, from the `rltrain eval` rows a sweep's
@@ -176,13 +224,13 @@ extension SweepResults {
         return "the"
     }
 
-    /// `router.svg`, when points differ (say, in `--think-cost`): per size,
+    /// `router.svg`, when the points differ in `--think-cost`: per size,
     /// the sampled think fraction and greedy accuracy at the last RL step
     /// against the points' first axis, and accuracy against sampled length
     /// with every seed a point.
     func router(think: [TextEvaluationKey: [Double]], tokens: [TextEvaluationKey: [Double]],
                 accuracy: [TextEvaluationKey: [Double]]) -> ReportFigure? {
-        guard let axis = spec.axes.first else { return nil }
+        guard let axis = spec.axes.first, axis.flag == "think-cost" else { return nil }
         let groups = pointGroups.compactMap { group -> (x: Double, point: String)? in
             guard let run = group.runs.first, let x = Double(run.axisValues[0]) else { return nil }
             return (x, run.point)

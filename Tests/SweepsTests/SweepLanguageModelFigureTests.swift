@@ -35,7 +35,7 @@ final class SweepLanguageModelFigureTests: XCTestCase {
             run(point: "p", axisValue: "0.5", seed: seed) { _, s in 0.5 + 0.0024 * Double(s) + (seed == "1" ? 0.01 : -0.01) }
         }
         let figures = SweepResults(spec: spec, runs: runs).languageModelFigures()
-        XCTAssertEqual(figures.map(\.file), ["thinking-over-rl.svg"])
+        XCTAssertEqual(figures.map(\.file), ["thinking-over-rl.svg"], "no flops column: no train-time figure")
         let figure = try XCTUnwrap(figures.first)
         XCTAssertEqual(figure.title, "RL on the outcome reward alone takes the sampled think fraction on 3-digit problems from 0.50 to 0.98 and greedy accuracy from 20% to 100%")
         XCTAssertTrue(figure.caption.contains("Every 100 RL steps, 500 held-out problems per size"), figure.caption)
@@ -45,6 +45,20 @@ final class SweepLanguageModelFigureTests: XCTestCase {
         // Think fraction and length: a curve per size; accuracy: greedy and sampled per size.
         XCTAssertEqual(svg.count("path", class: "series"), 3 + 3 + 6)
         XCTAssertEqual(svg.count("polygon", class: "band"), 3 + 3 + 6, "two seeds: a band per curve")
+    }
+
+    /// Accuracy against the FLOPs RL spent: progress.csv's `flops` less row 0's (SFT's).
+    func testTrainTimeComputeIsAccuracyAgainstRLFLOPs() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"sft-think-fraction": [0.5]}, "seeds": [1]}"#)
+        var run = run(point: "p", axisValue: "0.5", seed: "1") { _, s in 0.5 + 0.0024 * Double(s) }
+        // SFT spent 1e12 FLOPs; each RL step 1e10.
+        run.progress = CSVTable(columns: ["step", "flops"], rows: (0...200).map { [String($0), CSVField.double(1e12 + 1e10 * Double($0)).text] })
+        let figure = try XCTUnwrap(SweepResults(spec: spec, runs: [run]).trainTimeCompute(
+            point: "p", accuracy: try XCTUnwrap(SweepResults(spec: spec, runs: [run]).textEvaluations("accuracy"))))
+        XCTAssertEqual(figure.title, "Sampled 3-digit accuracy goes from 60% to 100% over 1.0 doublings of RL compute, after SFT's 1e+12 FLOPs")
+        let svg = SVGElements.parse(figure.figure.svg())
+        XCTAssertEqual(svg.count("path", class: "series"), 2, "greedy and one sample")
+        XCTAssertTrue(svg.text.contains("after SFT, greedy 20%"), svg.text)
     }
 
     func testPointsAlongAnAxisDrawTheRouter() throws {
