@@ -27,7 +27,7 @@ extension ArithmeticSettings {
         [
             .integer("problems", \.problems, help: "Arithmetic: held-out problems to solve (default 1000)."),
             .integer("digits", \.digits, help: "Arithmetic: digits per operand (default: the longest trained length)."),
-            .integer("think-budget", \.thinkBudget, help: "Arithmetic: think tokens allowed per column at evaluation (default: as trained)."),
+            .integer("think-budget", \.thinkBudget, help: "Arithmetic: think tokens allowed per column at evaluation (default: as trained); language model: tokens of working before the answer is forced."),
         ] + SearchOptions.options(\.search, environment: "Arithmetic") + [
             .integer("show", \.show, help: "Arithmetic: print this many solved problems with their thinking (default 0)."),
         ]

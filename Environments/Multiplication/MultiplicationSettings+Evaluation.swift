@@ -37,7 +37,7 @@ extension MultiplicationSettings {
                     throw OptionError("--multiplier: \(error)")
                 }
             },
-            .integer("think-budget", \.thinkBudget, help: "Multiplication: tally marks allowed per column (default: the largest trained cap)."),
+            .integer("think-budget", \.thinkBudget, help: "Multiplication: tally marks allowed per column (default: the largest trained cap); language model: tokens of working before the answer is forced."),
         ] + SearchOptions.options(\.search, environment: "Multiplication") + [
             .integer("show", \.show, help: "Multiplication: print this many solved problems with their marks (default 0)."),
         ]

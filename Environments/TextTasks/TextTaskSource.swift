@@ -45,28 +45,24 @@ public struct TextEvaluationRequest<Task: TextTask>: Sendable {
     /// Digits per operand (nil: the longest trained).
     public var digits: Int?
     public var search: SearchOptions
+    /// Budget forcing: THINK working cut at this many tokens, then the answer forced (nil: none).
+    public var thinkBudget: Int?
     public var show: Int
 }
 
 extension ArithmeticSettings {
     public func textEvaluationRequest(_ arguments: [String]) throws -> TextEvaluationRequest<AdditionTextTask> {
         let request = try Self.evaluationRequest(arguments)
-        if request.thinkBudget != nil {
-            throw ConfigError("--think-budget caps the MLP policy's notes; a language-model run writes its own working (budget forcing on it is not built yet)")
-        }
         return TextEvaluationRequest(task: textTask, problems: request.problems, digits: request.digits,
-                                     search: request.search, show: request.show)
+                                     search: request.search, thinkBudget: request.thinkBudget, show: request.show)
     }
 }
 
 extension MultiplicationSettings {
     public func textEvaluationRequest(_ arguments: [String]) throws -> TextEvaluationRequest<MultiplicationTextTask> {
         let request = try Self.evaluationRequest(arguments)
-        if request.thinkBudget != nil {
-            throw ConfigError("--think-budget caps the MLP policy's tally marks; a language-model run writes its own working (budget forcing on it is not built yet)")
-        }
         let task = MultiplicationTextTask(digits: environment.digits, multipliers: request.multiplier ?? environment.multiplier)
         return TextEvaluationRequest(task: task, problems: request.problems, digits: request.digits,
-                                     search: request.search, show: request.show)
+                                     search: request.search, thinkBudget: request.thinkBudget, show: request.show)
     }
 }

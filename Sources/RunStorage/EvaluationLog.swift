@@ -23,7 +23,7 @@ public enum EvaluationLog {
 
     /// Rewrites an older eval.csv under `columns` when its own columns are a
     /// subset of them; leaves it alone otherwise (the writer then names the mismatch).
-    static func upgrade(_ path: String, to columns: [String]) throws {
+    public static func upgrade(_ path: String, to columns: [String]) throws {
         let table = try CSVTable(path: path)
         guard table.columns != columns, Set(table.columns).isSubset(of: columns) else { return }
         let map = columns.map { table.columnIndex($0) }

@@ -93,7 +93,8 @@ extension SweepResults {
 
     /// `lm-test-time-compute.svg`, from the `rltrain eval` rows a sweep's
     /// `"eval"` adds: per size, majority-vote accuracy and pass@N coverage
-    /// against the tokens sampled per problem (samples × mean length), with
+    /// against the tokens sampled per problem (samples × mean length), and
+    /// greedy accuracy under budget forcing against its tokens, with
     /// the run's last greedy evaluation as a reference line; mean over
     /// seeds, band ± std.
     func testTimeCompute() -> ReportFigure? {
@@ -110,23 +111,28 @@ extension SweepResults {
                 if let d = digits[i], let a = accuracy[i] { greedy[Int(d)] = a }
             }
             for (d, a) in greedy { value[Key(digits: d, selection: "greedy", samples: 1), default: []].append(a) }
-            for i in phase.indices where phase[i] == "eval" && selection[i] != "greedy" {
+            // Budget-forced rows (a `think_budget`) are keyed `budget` by their cap.
+            let budgets = (try? table.doubles("think_budget")) ?? Array(repeating: nil, count: phase.count)
+            for i in phase.indices where phase[i] == "eval" && (selection[i] != "greedy" || budgets[i] != nil) {
                 guard let d = digits[i], let n = samples[i], let l = length[i],
                       let v = selection[i] == "oracle" ? coverage[i] : accuracy[i] else { continue }
-                let key = Key(digits: Int(d), selection: selection[i], samples: Int(n))
+                let key = budgets[i].map { Key(digits: Int(d), selection: "budget", samples: Int($0)) }
+                    ?? Key(digits: Int(d), selection: selection[i], samples: Int(n))
                 value[key, default: []].append(v)
                 tokens[key, default: []].append(n * l)
             }
         }
-        let sampleCounts = Set(value.keys.filter { $0.selection != "greedy" }.map(\.samples)).sorted()
+        let sampleCounts = Set(value.keys.filter { $0.selection == "majority" || $0.selection == "oracle" }.map(\.samples)).sorted()
+        let budgets = Set(value.keys.filter { $0.selection == "budget" }.map(\.samples)).sorted()
         let digits = Set(value.keys.filter { $0.selection != "greedy" }.map(\.digits)).sorted()
-        guard sampleCounts.count >= 2 else { return nil }
+        guard sampleCounts.count >= 2 || budgets.count >= 2 else { return nil }
         var panels: [LinePlot] = [], findings: [String] = []
         let pct = { (v: Double) in String(format: "%.0f%%", 100 * v) }
         for d in digits {
             var series: [LinePlot.Series] = []
-            for (color, (selection, name)) in [("majority", "majority vote"), ("oracle", "pass@N (any sample right)")].enumerated() {
-                let stats = sampleCounts.compactMap { n -> (x: Double, y: SampleStatistics)? in
+            for (color, (selection, name)) in [("majority", "majority vote"), ("oracle", "pass@N (any sample right)"),
+                                               ("budget", "budget forcing (greedy, working cut)")].enumerated() {
+                let stats = (selection == "budget" ? budgets : sampleCounts).compactMap { n -> (x: Double, y: SampleStatistics)? in
                     let key = Key(digits: d, selection: selection, samples: n)
                     guard let y = value[key].flatMap(SampleStatistics.init), let x = tokens[key].flatMap(SampleStatistics.init) else { return nil }
                     return (x.mean, y)
@@ -142,10 +148,16 @@ extension SweepResults {
                                     + (greedy.map { " (greedy \(pct($0.mean)))" } ?? ""))
                 }
                 if d == digits.last, selection == "oracle", let last = stats.last { findings.append("pass@\(sampleCounts.last!) reaches \(pct(last.y.mean))") }
+                if d == digits.last, selection == "budget", let first = stats.first, let last = stats.last, let low = budgets.first, let high = budgets.last {
+                    findings.append("on \(d)-digit problems, cutting the working at \(low) to \(high) tokens moves greedy accuracy from \(pct(first.y.mean)) to \(pct(last.y.mean))")
+                }
             }
             let greedy = value[Key(digits: d, selection: "greedy", samples: 1)].flatMap(SampleStatistics.init)
             panels.append(LinePlot(
-                title: "\(d)-digit problems", xLabel: "tokens per problem (log; \(sampleCounts.map(String.init).joined(separator: ", ")) samples)",
+                title: "\(d)-digit problems", xLabel: "tokens per problem (log; " + [
+                    sampleCounts.isEmpty ? nil : "\(sampleCounts.map(String.init).joined(separator: ", ")) samples",
+                    budgets.isEmpty ? nil : "working cut at \(budgets.map(String.init).joined(separator: ", "))",
+                ].compactMap { $0 }.joined(separator: "; ") + ")",
                 yLabel: "held-out accuracy", xScale: .log10, yRange: 0...1, series: series,
                 referenceLines: greedy.map { [LinePlot.ReferenceLine(y: $0.mean, label: "greedy \(pct($0.mean))")] } ?? []))
         }
@@ -153,7 +165,7 @@ extension SweepResults {
         let text = findings.joined(separator: "; ")
         let title = findings.isEmpty ? "Accuracy against test-time compute" : text.prefix(1).uppercased() + text.dropFirst()
         return ReportFigure(file: "lm-test-time-compute.svg", title: title,
-                            caption: "rltrain eval on each trained model: N completions sampled per held-out problem, the most frequent well-formed answer (majority) or any right one (pass@N); x is N times the mean completion length. Mean over seeds, band ± one standard deviation; the dashed line is greedy decoding.",
+                            caption: "rltrain eval on each trained model: N completions sampled per held-out problem, the most frequent well-formed answer (majority) or any right one (pass@N); x is N times the mean completion length. Budget forcing: one greedy completion whose working is cut at B tokens, the answer forced there. Mean over seeds, band ± one standard deviation; the dashed line is greedy decoding.",
                             figure: Figure(title: title, panels: panels, columns: Figure.columns(fitting: panels)))
     }
 

@@ -160,7 +160,27 @@ final class LanguageModelRunTests: XCTestCase {
         let again = try CSVTable(path: directory.evaluations)
         XCTAssertEqual(RunFixtures.withoutWallClock(again, row: again.rows.count - 1),
                        RunFixtures.withoutWallClock(again, row: before + 1))
-        for (arguments, fragment) in [(["--think-budget", "2"], "--think-budget caps the MLP policy's notes"),
+        // Budget forcing: THINK working cut at 3 tokens, then `>` forced.
+        try RunEvaluation.evaluate(directory, arguments: ["--problems", "12", "--think-budget", "3", "--show", "12"], console: console)
+        let forced = try CSVTable(path: directory.evaluations)
+        XCTAssertEqual(forced.rows.last.map { Dictionary(uniqueKeysWithValues: zip(forced.columns, $0)) }?["think_budget"], "3")
+        let config = try RunRecord.read(from: directory).config
+        let model = try LanguageModelCheckpoint.model(try LanguageModelCheckpoint.read(from: directory, config: config).parameters,
+                                                      config: try XCTUnwrap(config.languageModel).transformerConfig(), directory: directory)
+        let task = try XCTUnwrap(config.environment as? ArithmeticSettings).textTask
+        var sampler = CompletionSampler(config: model.config, workers: 1)
+        let problems = task.heldOutProblems(count: 12, digits: 2, seed: 1)
+        for budget in [1, 3] {
+            let result = LanguageModelEvaluation.measure(model, task: task, problems: problems, samples: 1, temperature: 0,
+                                                         select: .majority, thinkBudget: budget, seed: 1, sampler: &sampler)
+            XCTAssertTrue(result.solved.contains { $0.completion.first == Vocabulary.think }, "the THINK-trained model thinks")
+            for solved in result.solved where solved.completion.first == Vocabulary.think {
+                let parsed = TextCompletion(parsing: solved.completion)
+                XCTAssertLessThanOrEqual(parsed.thinkingLength, budget, "\(solved.completion)")
+                XCTAssertEqual(solved.completion.firstIndex(of: Vocabulary.answerMark).map { $0 <= 1 + budget }, true, "\(solved.completion)")
+            }
+        }
+        for (arguments, fragment) in [(["--think-budget", "0"], "--think-budget 0: a THINK completion needs at least 1 token of working"),
                                       (["--samples", "4", "--select", "verifier"], "--select verifier needs a learned verifier"),
                                       (["--digits", "9"], "more than the model's context of 64")] {
             XCTAssertThrowsError(try RunEvaluation.evaluate(directory, arguments: arguments, console: console)) { error in

@@ -17,9 +17,11 @@ enum LanguageModelEvaluation {
 
     /// Sample s of problem i draws from `RNG(seed).stream("eval-samples", i).stream("sample", s)`:
     /// the first N samples are the same whatever N.
+    /// `thinkBudget` B cuts THINK working at B tokens and forces the answer
+    /// mark (budget forcing); nil lets the model write what it will.
     static func measure<Task: TextTask>(
         _ model: Transformer, task: Task, problems: [Task.Problem], samples: Int, temperature: Double,
-        select: SampleSelection, seed: UInt64, sampler: inout CompletionSampler
+        select: SampleSelection, thinkBudget: Int? = nil, seed: UInt64, sampler: inout CompletionSampler
     ) -> Result {
         let prompts = problems.flatMap { Array(repeating: task.prompt(for: $0), count: samples) }
         var rngs = problems.indices.flatMap { i in
@@ -28,8 +30,9 @@ enum LanguageModelEvaluation {
         let limit = problems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
         let clock = ContinuousClock()
         let start = clock.now
+        let forcing = thinkBudget.map { Transformer.BudgetForcing(opening: Vocabulary.think, closing: Vocabulary.answerMark, limit: $0) }
         let completions = sampler.sample(model, prompts: prompts, maxNewTokens: limit, temperature: Float(temperature),
-                                         stopToken: Vocabulary.eos, rngs: &rngs)
+                                         stopToken: Vocabulary.eos, forcing: forcing, rngs: &rngs)
         let seconds = (clock.now - start).seconds
         var solved: [(prompt: [Int], completion: [Int], right: Bool)] = []
         var (chosenRight, covered) = (0, 0)
@@ -63,6 +66,7 @@ enum LanguageModelEvaluation {
             "think_fraction": .double(Double(completions.filter { task.thinks($0.tokens) }.count) / Double(max(completions.count, 1))),
             "completion_tokens_mean": .double(Double(tokens) / Double(max(completions.count, 1))),
             "tokens_per_second": .double(Double(tokens) / seconds),
+            "think_budget": thinkBudget.map { .int($0) } ?? .missing,
         ]
         return Result(row: row, solved: solved)
     }
@@ -74,6 +78,9 @@ enum LanguageModelEvaluation {
         _ settings: S, config: RunConfig, directory: RunDirectory, arguments: [String], console: Console
     ) throws {
         let request = try settings.textEvaluationRequest(arguments)
+        if let budget = request.thinkBudget, budget < 1 {
+            throw ConfigError("--think-budget \(budget): a THINK completion needs at least 1 token of working (on a language-model run the budget counts tokens of working)")
+        }
         if request.search.select == .verifier {
             throw ConfigError("--select verifier needs a learned verifier, which language-model runs do not train yet; use majority or oracle")
         }
@@ -94,21 +101,19 @@ enum LanguageModelEvaluation {
         }
         let result = measure(model, task: task, problems: problems, samples: request.search.samples,
                              temperature: request.search.effectiveTemperature, select: request.search.select,
-                             seed: config.ppo.seed, sampler: &sampler)
+                             thinkBudget: request.thinkBudget, seed: config.ppo.seed, sampler: &sampler)
         let vocabulary = Vocabulary.standard
         for example in result.solved.prefix(request.show) {
             console.line("\(vocabulary.decode(example.prompt)) \(vocabulary.decode(example.completion)) \(example.right ? "✓" : "✗")")
         }
         var row = result.row
         row.merge(["phase": .text("eval"), "step": .int(saved.rlStepsDone), "digits": .int(digits)]) { $1 }
-        let label = request.search.samples == 1 && request.search.effectiveTemperature == 0
-            ? "greedy" : "\(request.search.samples) samples at temperature \(request.search.effectiveTemperature), \(request.search.select.rawValue)"
+        let label = (request.search.samples == 1 && request.search.effectiveTemperature == 0
+            ? "greedy" : "\(request.search.samples) samples at temperature \(request.search.effectiveTemperature), \(request.search.select.rawValue)")
+            + (request.thinkBudget.map { ", working cut at \($0) tokens" } ?? "")
         let shown: String = if case .double(let a)? = row["accuracy"] { Console.percent(a) } else { "–" }
         let coverage: String = if case .double(let c)? = row["coverage"] { Console.percent(c) } else { "–" }
         console.line("\(digits)-digit problems, \(label): \(request.search.select == .oracle ? "pass@\(request.search.samples) \(coverage)" : "\(shown) exact match") (\(problems.count) problems)")
-        let log = try CSVWriter(resuming: directory.evaluations, columns: LanguageModelLoop<S.Task>.evaluationColumns)
-        try log.append(row)
-        try log.sync()
-        log.close()
+        try EvaluationLog.append([row], columns: LanguageModelLoop<S.Task>.evaluationColumns, to: directory)
     }
 }

@@ -51,7 +51,7 @@ struct LanguageModelLoop<Task: TextTask> {
     }
     static var evaluationColumns: [String] {
         ["phase", "step", "digits", "difficulty", "problems", "samples", "temperature", "selection", "accuracy", "coverage",
-         "think_fraction", "completion_tokens_mean", "tokens_per_second"]
+         "think_fraction", "completion_tokens_mean", "tokens_per_second", "think_budget"]
     }
 
     init(task: Task, config: RunConfig, settings: LanguageModelSettings, directory: RunDirectory, resuming: Bool,
@@ -110,6 +110,8 @@ struct LanguageModelLoop<Task: TextTask> {
         }
         let sftLog = try Self.log(directory.file("sft.csv"), columns: Self.sftColumns, keepingRows: sftRows)
         let progressLog = try Self.log(directory.progress, columns: Self.progressColumns, keepingRows: progressRows)
+        // An eval.csv of an earlier version gains the columns added since.
+        if evaluationRows > 0 { try EvaluationLog.upgrade(directory.evaluations, to: Self.evaluationColumns) }
         let evaluationLog = try Self.log(directory.evaluations, columns: Self.evaluationColumns, keepingRows: evaluationRows)
         var events: TensorBoardWriter?
         if config.run.tensorboard {

@@ -10,13 +10,35 @@ extension Transformer {
         public var logProbabilities: [Float] = []
     }
 
+    /// Budget forcing (s1's test-time scaling by truncation): a completion
+    /// that opens with `opening` and has written `limit` tokens after it
+    /// without `closing` is given `closing` as its next token, so whatever
+    /// follows (the answer) is written with the thinking cut there.
+    public struct BudgetForcing: Sendable, Equatable {
+        public var opening: Int
+        public var closing: Int
+        public var limit: Int
+
+        public init(opening: Int, closing: Int, limit: Int) {
+            self.opening = opening
+            self.closing = closing
+            self.limit = limit
+        }
+
+        /// The token forced after `tokens`, if any.
+        func forcedToken(after tokens: [Int]) -> Int? {
+            tokens.first == opening && tokens.count == 1 + limit && !tokens.contains(closing) ? closing : nil
+        }
+    }
+
     /// Samples a completion of every prompt: at most `maxNewTokens` tokens,
     /// stopping after `stopToken` or at the context. Each sequence draws from
-    /// its own `rngs[i]` (one draw per token), and its logits depend on its
-    /// own tokens only, so results do not depend on batching or threading (up
-    /// to the GEMM's rounding). Temperature 0 is greedy (the first maximum).
+    /// its own `rngs[i]` (one draw per sampled token; a forced token draws
+    /// nothing), and its logits depend on its own tokens only, so results do
+    /// not depend on batching or threading (up to the GEMM's rounding).
+    /// Temperature 0 is greedy (the first maximum).
     public func generate<G: RandomNumberGenerator>(
-        prompts: TokenBatch, maxNewTokens: Int, temperature: Float, stopToken: Int? = nil,
+        prompts: TokenBatch, maxNewTokens: Int, temperature: Float, stopToken: Int? = nil, forcing: BudgetForcing? = nil,
         rngs: inout [G], cache: inout KVCache, workspace: inout Workspace
     ) -> [Completion] {
         precondition(rngs.count == prompts.count, "generate: \(rngs.count) generators for \(prompts.count) prompts")
@@ -33,7 +55,8 @@ extension Transformer {
             logits.scalars.withUnsafeBufferPointer { l in
                 for (row, s) in active.enumerated() {
                     let rowLogits = l.baseAddress! + row * v
-                    let token = Self.sample(rowLogits, count: v, temperature: temperature, rng: &rngs[s])
+                    let token = forcing?.forcedToken(after: completions[s].tokens)
+                        ?? Self.sample(rowLogits, count: v, temperature: temperature, rng: &rngs[s])
                     let (m, logSum) = SoftmaxCrossEntropy.logSumExp(rowLogits, count: v)
                     completions[s].tokens.append(token)
                     completions[s].logProbabilities.append((rowLogits[token] - m) - logSum)

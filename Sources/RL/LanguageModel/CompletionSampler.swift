@@ -24,10 +24,10 @@ public struct CompletionSampler: Sendable {
     }
 
     /// A completion of every prompt, at most `maxNewTokens` tokens, ending
-    /// at `stopToken`; greedy at temperature 0.
+    /// at `stopToken`; greedy at temperature 0; thinking cut by `forcing`.
     public mutating func sample(
         _ model: Transformer, prompts: [[Int]], maxNewTokens: Int, temperature: Float, stopToken: Int,
-        rngs: inout [RNG]
+        forcing: Transformer.BudgetForcing? = nil, rngs: inout [RNG]
     ) -> [Transformer.Completion] {
         precondition(rngs.count == prompts.count, "sample: \(rngs.count) generators for \(prompts.count) prompts")
         guard !prompts.isEmpty else { return [] }
@@ -45,7 +45,7 @@ public struct CompletionSampler: Sendable {
                 var chunkRNGs = Array(job.rngs[local])
                 job.completions += model.generate(
                     prompts: TokenBatch(Array(prompts[chunk])), maxNewTokens: maxNewTokens, temperature: temperature,
-                    stopToken: stopToken, rngs: &chunkRNGs, cache: &job.lane.cache, workspace: &job.lane.workspace)
+                    stopToken: stopToken, forcing: forcing, rngs: &chunkRNGs, cache: &job.lane.cache, workspace: &job.lane.workspace)
                 job.rngs.replaceSubrange(local, with: chunkRNGs)
             }
         }
