@@ -43,7 +43,7 @@ final class CLILanguageModelKillTests: RLTrainProcessTestCase {
         XCTAssertEqual(finished.status, 0, finished.stderr)
         let reference = RunDirectory(path: dir.file("reference"))
         let expected = try rows(reference)
-        XCTAssertEqual(expected.map(\.count), [1 + 240, 1 + 1 + 8, 1 + 4 * 2])
+        XCTAssertEqual(expected.map(\.count), [1 + 240, 1 + 1 + 8, 1 + 4 * 2 * 2])  // 4 evaluations × 2 sizes × greedy and sampled
         let weights = try parameters(reference)
         // Killed after its last checkpoint but before its figure, a run draws it on --resume.
         try FileManager.default.removeItem(atPath: reference.curves)
