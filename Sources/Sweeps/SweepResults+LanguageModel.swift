@@ -36,13 +36,12 @@ extension SweepResults {
     func languageModelFigures() -> [ReportFigure] {
         guard let think = textEvaluations("think_fraction"), let tokens = textEvaluations("completion_tokens_mean"),
               let accuracy = textEvaluations("accuracy") else { return [] }
-        let points = pointGroups
-        let training = points.count == 1 && points[0].runs.first != nil
-            ? thinkingOverRL(point: points[0].runs[0].point, think: think, tokens: tokens, accuracy: accuracy)
-            : router(think: think, tokens: tokens, accuracy: accuracy)
-        let trainTime = points.count == 1 && points[0].runs.first != nil
-            ? trainTimeCompute(point: points[0].runs[0].point, accuracy: accuracy) : nil
-        return [training, trainTime, testTimeCompute()].compactMap { $0 }
+        // One point (seeds only): its course over RL; several: the router.
+        if pointGroups.count == 1, let point = pointGroups[0].runs.first?.point {
+            return [thinkingOverRL(point: point, think: think, tokens: tokens, accuracy: accuracy),
+                    trainTimeCompute(point: point, accuracy: accuracy), testTimeCompute()].compactMap { $0 }
+        }
+        return [router(think: think, tokens: tokens, accuracy: accuracy), testTimeCompute()].compactMap { $0 }
     }
 
     /// `lm-train-time-compute.svg`: held-out accuracy on the longest size
