@@ -50,10 +50,8 @@ extension ArithmeticSettings {
                     }
                     guard !measured.isEmpty else { continue }
                     let name = (several ? "\(label(p)) · " : "") + "eval think budget \(t)"
-                    bySamples.append(LinePlot.Series(
-                        name: name, points: measured.map { (Double($0.samples), $0.stats.mean) },
-                        band: measured.map { (Double($0.samples), $0.stats.mean - ($0.stats.std ?? 0), $0.stats.mean + ($0.stats.std ?? 0)) },
-                        style: pi == 0 ? .lineAndMarkers : .dashed, color: color))
+                    bySamples.append(LinePlot.Series(name: name, means: measured.map { (Double($0.samples), $0.stats) },
+                                                     style: pi == 0 ? .lineAndMarkers : .dashed, color: color))
                 }
             }
             for (pi, p) in pointOrder.enumerated() {

@@ -19,3 +19,13 @@ public struct SampleStatistics: Sendable {
         }
     }
 }
+
+extension LinePlot.Series {
+    /// The mean over seeds at each x, with mean ± one standard deviation
+    /// (none for a single seed) as its band.
+    public init(name: String, means: [(x: Double, stats: SampleStatistics)], style: LinePlot.Style = .line, color: Int? = nil) {
+        self.init(name: name, points: means.map { ($0.x, $0.stats.mean) },
+                  band: means.map { ($0.x, $0.stats.mean - ($0.stats.std ?? 0), $0.stats.mean + ($0.stats.std ?? 0)) },
+                  style: style, color: color)
+    }
+}

@@ -70,8 +70,7 @@ extension SweepResults {
                 else { return nil }
                 return (x.mean, y)
             }
-            return LinePlot.Series(name: name, points: stats.map { ($0.x, $0.y.mean) },
-                                   band: stats.map { ($0.x, $0.y.mean - ($0.y.std ?? 0), $0.y.mean + ($0.y.std ?? 0)) }, style: style, color: 0)
+            return LinePlot.Series(name: name, means: stats.map { ($0.x, $0.y) }, style: style, color: 0)
         }
         let greedy = series("greedy", "greedy", .lineAndMarkers), sampled = series("sample", "one sample", .dashed)
         guard let first = sampled.points.first, let last = sampled.points.last, last.x > first.x else { return nil }
@@ -80,13 +79,14 @@ extension SweepResults {
         }
         var references: [LinePlot.ReferenceLine] = []
         if let g = after("greedy") { references.append(.init(y: g, label: String(format: "after SFT, greedy %.0f%%", 100 * g))) }
+        let sftText = String(format: "%.2g", sft.mean)
         let title = String(format: "Sampled %d-digit accuracy goes from %.0f%% to %.0f%% over %.1f doublings of RL compute, after SFT's %@ FLOPs",
-                           longest, 100 * first.y, 100 * last.y, log2(last.x / first.x), String(format: "%.2g", sft.mean))
+                           longest, 100 * first.y, 100 * last.y, log2(last.x / first.x), sftText)
         let panel = LinePlot(title: "\(longest)-digit problems, held out", xLabel: "RL FLOPs so far (log scale; SFT's not counted)",
                              yLabel: "exact-match accuracy", xScale: .log10, yRange: 0...1, series: [greedy, sampled],
                              referenceLines: references)
         return ReportFigure(file: "lm-train-time-compute.svg", title: title,
-                            caption: String(format: "The thinking-over-RL evaluations against the FLOPs RL has spent (sampling and updates); SFT spent %@ FLOPs before the first (the dotted line: its greedy accuracy). Mean over seeds, band ± one standard deviation.", String(format: "%.2g", sft.mean)),
+                            caption: String(format: "The thinking-over-RL evaluations against the FLOPs RL has spent (sampling and updates); SFT spent %@ FLOPs before the first (the dotted line: its greedy accuracy). Mean over seeds, band ± one standard deviation.", sftText),
                             figure: Figure(title: title, panels: [panel]))
     }
 
@@ -137,9 +137,7 @@ extension SweepResults {
                     return (x.mean, y)
                 }
                 guard !stats.isEmpty else { continue }
-                series.append(LinePlot.Series(name: name, points: stats.map { ($0.x, $0.y.mean) },
-                                              band: stats.map { ($0.x, $0.y.mean - ($0.y.std ?? 0), $0.y.mean + ($0.y.std ?? 0)) },
-                                              style: .lineAndMarkers, color: color))
+                series.append(LinePlot.Series(name: name, means: stats.map { ($0.x, $0.y) }, style: .lineAndMarkers, color: color))
                 // The finding, on the longest problems.
                 if d == digits.last, selection == "majority", let first = stats.first, let last = stats.last {
                     let greedy = value[Key(digits: d, selection: "greedy", samples: 1)].flatMap(SampleStatistics.init)
@@ -177,10 +175,7 @@ extension SweepResults {
                 values[TextEvaluationKey(point: point, digits: d, selection: selection, step: s)]
                     .flatMap(SampleStatistics.init).map { (Double(s), $0) }
             }
-            return LinePlot.Series(
-                name: "\(d) digit\(d == 1 ? "" : "s")", points: stats.map { ($0.0, $0.1.mean) },
-                band: stats.map { ($0.0, $0.1.mean - ($0.1.std ?? 0), $0.1.mean + ($0.1.std ?? 0)) },
-                style: style, color: color)
+            return LinePlot.Series(name: "\(d) digit\(d == 1 ? "" : "s")", means: stats, style: style, color: color)
         }
     }
 
