@@ -57,6 +57,8 @@ let package = Package(
         .executableTarget(name: "gemm-benchmark", dependencies: ["Tensor"], path: "Benchmarks/GEMMBenchmark"),
         .executableTarget(name: "env-benchmark", dependencies: ["Environments", "RL"], path: "Benchmarks/EnvBenchmark"),
         .executableTarget(name: "mpi-benchmark", dependencies: ["MPI"], path: "Benchmarks/MPIBenchmark"),
+        .executableTarget(
+            name: "lm-benchmark", dependencies: ["Environments", "RL", "NN", "Tensor"], path: "Benchmarks/LMBenchmark"),
         .executableTarget(name: "mpi-selftest", dependencies: ["MPI"], path: "Tests/MPISelfTest"),
         // Tests mirror the sources: one test target per module, one file per concept.
         // TestSupport and ExperimentsTestSupport hold the helpers several test targets

@@ -37,6 +37,10 @@ public struct CompletionSampler: Sendable {
         var jobs = ranges.enumerated().map { (index, range) in
             Job(range: range, lane: lanes[index], rngs: Array(rngs[range]))
         }
+        // The jobs' lanes must be the only references to their caches and
+        // workspaces, or each job's first write would copy them whole (megabytes).
+        let idle = Array(lanes[jobs.count...])
+        lanes = []
         let slots = slotsPerWorker
         Parallel.forEach(&jobs) { job, _ in
             for start in stride(from: job.range.lowerBound, to: job.range.upperBound, by: slots) {
@@ -49,10 +53,8 @@ public struct CompletionSampler: Sendable {
                 job.rngs.replaceSubrange(local, with: chunkRNGs)
             }
         }
-        for (index, job) in jobs.enumerated() {
-            lanes[index] = job.lane
-            rngs.replaceSubrange(job.range, with: job.rngs)
-        }
+        lanes = jobs.map(\.lane) + idle
+        for job in jobs { rngs.replaceSubrange(job.range, with: job.rngs) }
         return jobs.flatMap(\.completions)
     }
 
