@@ -59,8 +59,8 @@ struct DecodeBuffers {
         activation = next(rows * 4 * d)
         mean = next(rows)
         rstd = next(rows)
-        scores = next(c.context)
+        scores = next(c.heads * c.context)
     }
 
-    static func count(rows: Int, _ c: TransformerConfig) -> Int { rows * (14 * c.dModel + 2) + c.context }
+    static func count(rows: Int, _ c: TransformerConfig) -> Int { rows * (14 * c.dModel + 2) + c.heads * c.context }
 }

@@ -71,24 +71,34 @@ extension Transformer {
                     let n = positions[r] + 1
                     (k + positions[r] * d).update(from: q + d, count: d)
                     (v + positions[r] * d).update(from: q + 2 * d, count: d)
-                    for h in 0..<heads {
-                        let (qh, out) = (q + h * hs, b.heads + r * d + h * hs)
-                        var m = -Float.infinity
-                        for j in 0..<n {
-                            let s = VectorMath.dot(qh, k + j * d + h * hs, count: hs) * scale
-                            b.scores[j] = s
-                            m = max(m, s)
+                    // Every head at once, sweeping the slot's keys, then its
+                    // values, row by contiguous row: one pass over the cache
+                    // (a pass per head would stride through it `heads` times).
+                    let out = b.heads + r * d
+                    for j in 0..<n {
+                        let key = k + j * d
+                        for h in 0..<heads {
+                            b.scores[h * n + j] = VectorMath.dot(q + h * hs, key + h * hs, count: hs) * scale
                         }
+                    }
+                    for h in 0..<heads {
+                        let scores = b.scores + h * n
+                        var m = -Float.infinity
+                        for j in 0..<n { m = max(m, scores[j]) }
                         var sum: Float = 0
                         for j in 0..<n {
-                            let e = exp(b.scores[j] - m)
-                            b.scores[j] = e
+                            let e = exp(scores[j] - m)
+                            scores[j] = e
                             sum += e
                         }
                         let inverse = 1 / sum
-                        out.update(repeating: 0, count: hs)
-                        for j in 0..<n {
-                            VectorMath.axpy(b.scores[j] * inverse, v + j * d + h * hs, out, count: hs)
+                        for j in 0..<n { scores[j] *= inverse }
+                    }
+                    out.update(repeating: 0, count: d)
+                    for j in 0..<n {
+                        let value = v + j * d
+                        for h in 0..<heads {
+                            VectorMath.axpy(b.scores[h * n + j], value + h * hs, out + h * hs, count: hs)
                         }
                     }
                 }
