@@ -44,6 +44,18 @@ void ctk_tanh_backward(int kernel, float *g, const float *y, ptrdiff_t count)
     if (k) k->tanh_backward(g, y, count);
 }
 
+void ctk_gelu(int kernel, const float *x, float *y, ptrdiff_t count)
+{
+    const struct ctk_vector_kernels *k = kernels(kernel);
+    if (k) k->gelu(x, y, count);
+}
+
+void ctk_gelu_backward(int kernel, const float *x, const float *dy, float *dx, ptrdiff_t count)
+{
+    const struct ctk_vector_kernels *k = kernels(kernel);
+    if (k) k->gelu_backward(x, dy, dx, count);
+}
+
 void ctk_adam(
     int kernel, float *m, float *v, const float *g, float *w, ptrdiff_t count, float b1, float one_minus_b1,
     float b2, float one_minus_b2, float eps, float step_size, float root_bias_correction2)

@@ -12,6 +12,8 @@ struct ctk_vector_kernels {
     void (*add_row_vector)(float *y, const float *b, ptrdiff_t rows, ptrdiff_t columns);
     void (*sum_rows)(const float *x, ptrdiff_t rows, ptrdiff_t columns, float *out);
     void (*tanh_backward)(float *g, const float *y, ptrdiff_t count);
+    void (*gelu)(const float *x, float *y, ptrdiff_t count);
+    void (*gelu_backward)(const float *x, const float *dy, float *dx, ptrdiff_t count);
     void (*adam)(
         float *m, float *v, const float *g, float *w, ptrdiff_t count, float b1, float one_minus_b1, float b2,
         float one_minus_b2, float eps, float step_size, float root_bias_correction2);

@@ -107,6 +107,55 @@ static CTK_TARGET void FN(tanh_backward)(float *g, const float *y, ptrdiff_t cou
     }
 }
 
+// GELU with GPT-2's tanh form (Tensor+GELU.swift), lane-wise, with the
+// Swift code's operations in its order:
+//   u = s·(x + ((c·x)·x)·x), t = tanh(u), y = (½·x)·(1 + t);
+//   dx = dy·(½·(1 + t) + (½·x)·(((1 − t·t)·s)·(1 + ((3c)·x)·x))).
+#define CTK_GELU_SCALE 0.7978845608028654f
+#define CTK_GELU_CUBIC 0.044715f
+
+static inline __attribute__((always_inline)) CTK_TARGET VEC FN(gelu_tanh)(VEC x)
+{
+    VEC cubic = V_MUL(V_MUL(V_MUL(V_SET1(CTK_GELU_CUBIC), x), x), x);
+    return FN(tanh_lanes)(V_MUL(V_SET1(CTK_GELU_SCALE), V_ADD(x, cubic)));
+}
+
+static inline __attribute__((always_inline)) CTK_TARGET VEC FN(gelu_lanes)(VEC x)
+{
+    return V_MUL(V_MUL(V_SET1(0.5f), x), V_ADD(V_SET1(1.0f), FN(gelu_tanh)(x)));
+}
+
+static inline __attribute__((always_inline)) CTK_TARGET VEC FN(gelu_backward_lanes)(VEC x, VEC dy)
+{
+    const VEC half = V_SET1(0.5f), one = V_SET1(1.0f);
+    VEC t = FN(gelu_tanh)(x);
+    VEC slope = V_ADD(one, V_MUL(V_MUL(V_SET1(3.0f * CTK_GELU_CUBIC), x), x));
+    VEC dt = V_MUL(V_MUL(V_SUB(one, V_MUL(t, t)), V_SET1(CTK_GELU_SCALE)), slope);
+    return V_MUL(dy, V_ADD(V_MUL(half, V_ADD(one, t)), V_MUL(V_MUL(half, x), dt)));
+}
+
+// y[i] ← GELU(x[i]).
+static CTK_TARGET void FN(gelu)(const float *x, float *y, ptrdiff_t count)
+{
+    ptrdiff_t i = 0;
+    for (; i + VL <= count; i += VL) V_STORE(y + i, FN(gelu_lanes)(V_LOAD(x + i)));
+    if (i < count) {
+        int n = (int)(count - i);
+        V_STORE_N(y + i, FN(gelu_lanes)(V_LOAD_N(x + i, n)), n);
+    }
+}
+
+// dx[i] ← dy[i]·GELU′(x[i]); dx may be dy.
+static CTK_TARGET void FN(gelu_backward)(const float *x, const float *dy, float *dx, ptrdiff_t count)
+{
+    ptrdiff_t i = 0;
+    for (; i + VL <= count; i += VL) V_STORE(dx + i, FN(gelu_backward_lanes)(V_LOAD(x + i), V_LOAD(dy + i)));
+    if (i < count) {
+        int n = (int)(count - i);
+        V_STORE_N(dx + i, FN(gelu_backward_lanes)(V_LOAD_N(x + i, n), V_LOAD_N(dy + i, n)), n);
+    }
+}
+
 // One Adam step (Adam.step): m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g·g;
 // w ← w − (lr′·m) / (√v / √(1−b2ᵗ) + eps).
 static inline __attribute__((always_inline)) CTK_TARGET void FN(adam_lanes)(
@@ -231,6 +280,7 @@ static CTK_TARGET void FN(sparse_scatter)(
 #define CTK_VECTOR_KERNELS_TABLE                                                                   \
     {                                                                                              \
         .bias_tanh = FN(bias_tanh), .add_row_vector = FN(add_row_vector), .sum_rows = FN(sum_rows), \
-        .tanh_backward = FN(tanh_backward), .adam = FN(adam), .differences = FN(differences),            \
+        .tanh_backward = FN(tanh_backward), .gelu = FN(gelu), .gelu_backward = FN(gelu_backward),      \
+        .adam = FN(adam), .differences = FN(differences),                                          \
         .sparse_matmul = FN(sparse_matmul), .sparse_scatter = FN(sparse_scatter),                  \
     }

@@ -64,6 +64,32 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    func testGELUKernelsMatchPortableBitForBit() {
+        var rng = TestRandom(seed: 13)
+        for kernel in kernels {
+            for n in widths + [256, 1000] {
+                // Past the tanh clamp (|u| > 7.9 from |x| ≳ 4.1) and tiny values too.
+                var x = random(n, &rng, scale: 6)
+                x[0] = 1e-30
+                let dy = random(n, &rng, scale: 1)
+                func run(_ kernel: BLAS.Kernel) -> (y: [Float], dx: [Float], inPlace: [Float]) {
+                    var y = [Float](repeating: 0, count: n), dx = y, inPlace = dy
+                    Tensor.gelu(x, into: &y, count: n, kernel: kernel)
+                    Tensor.geluBackward(x, outputGradient: dy, inputGradient: &dx, count: n, kernel: kernel)
+                    inPlace.withUnsafeMutableBufferPointer { g in
+                        Tensor.geluBackward(x, outputGradient: g.baseAddress!, inputGradient: g.baseAddress!, count: n,
+                                            kernel: kernel)
+                    }
+                    return (y, dx, inPlace)
+                }
+                let (a, b) = (run(.portable), run(kernel))
+                XCTAssertEqual(a.y.map(\.bitPattern), b.y.map(\.bitPattern), "GELU \(kernel) n=\(n)")
+                XCTAssertEqual(a.dx.map(\.bitPattern), b.dx.map(\.bitPattern), "GELU backward \(kernel) n=\(n)")
+                XCTAssertEqual(a.dx.map(\.bitPattern), b.inPlace.map(\.bitPattern), "GELU backward in place \(kernel) n=\(n)")
+            }
+        }
+    }
+
     func testNaNStaysNaNThroughTanh() {
         for kernel in [BLAS.Kernel.portable] + kernels {
             var x = Tensor(shape: [1, 17], scalars: [Float](repeating: .nan, count: 17))

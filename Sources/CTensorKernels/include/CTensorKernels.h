@@ -63,6 +63,10 @@ void ctk_add_row_vector(int kernel, float *y, const float *b, ptrdiff_t rows, pt
 void ctk_sum_rows(int kernel, const float *x, ptrdiff_t rows, ptrdiff_t columns, float *out);
 /// g[i] ← g[i]·(1 − y[i]²).
 void ctk_tanh_backward(int kernel, float *g, const float *y, ptrdiff_t count);
+/// y[i] ← GELU(x[i]), GPT-2's tanh form by Tensor.fastTanh (Tensor+GELU.swift).
+void ctk_gelu(int kernel, const float *x, float *y, ptrdiff_t count);
+/// dx[i] ← dy[i]·GELU′(x[i]); dx may be dy.
+void ctk_gelu_backward(int kernel, const float *x, const float *dy, float *dx, ptrdiff_t count);
 /// One Adam step over `count` parameters (see Adam.step).
 void ctk_adam(
     int kernel, float *m, float *v, const float *g, float *w, ptrdiff_t count, float b1, float one_minus_b1,
