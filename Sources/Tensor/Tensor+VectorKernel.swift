@@ -26,3 +26,13 @@ extension BLAS.Kernel {
     private static let vectorKernelsRun = (
         avx2: ctk_vector_available(BLAS.Kernel.avx2.cKernel), avx512: ctk_vector_available(BLAS.Kernel.avx512.cKernel))
 }
+
+extension Tensor {
+    /// Asks the CPU to start loading `bytes` bytes at `pointer` into its
+    /// caches (a hint: nothing observable changes), for a loop that knows
+    /// which scattered block it reads next.
+    @inlinable @inline(__always)
+    public static func prefetch(_ pointer: UnsafeRawPointer, bytes: Int) {
+        ctk_prefetch(pointer, bytes)
+    }
+}

@@ -93,6 +93,13 @@ void ctk_sparse_scatter(
 /// detection to offer (non-x86 CPUs, CPUs without AVX).
 const char *ctk_openblas_core_type(void);
 
+/// Asks the CPU to start loading `bytes` bytes from `p` into its caches
+/// (one prefetch per 64-byte line); changes nothing else.
+static inline void ctk_prefetch(const void *p, ptrdiff_t bytes)
+{
+    for (ptrdiff_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch((const char *)p + offset, 0, 3);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -69,6 +69,11 @@ extension Transformer {
                     let base = ((l * cache.slots + slots[r]) * config.context) * d
                     let (k, v) = (keys.baseAddress! + base, values.baseAddress! + base)
                     let n = positions[r] + 1
+                    if r + 1 < rows {  // the next row's slot, while this one computes
+                        let next = ((l * cache.slots + slots[r + 1]) * config.context) * d
+                        Tensor.prefetch(keys.baseAddress! + next, bytes: positions[r + 1] * d * 4)
+                        Tensor.prefetch(values.baseAddress! + next, bytes: positions[r + 1] * d * 4)
+                    }
                     (k + positions[r] * d).update(from: q + d, count: d)
                     (v + positions[r] * d).update(from: q + 2 * d, count: d)
                     // Every head at once, sweeping the slot's keys, then its
