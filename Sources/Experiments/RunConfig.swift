@@ -101,7 +101,7 @@ public struct RunConfig: Sendable, Equatable {
             if cores < 1 || cores > 1024 { throw ConfigError("--cores must be between 1 and 1024, got \(cores)") }
             if run.ranks > 1 { throw ConfigError("--cores does not apply under mpirun, which places the ranks itself") }
         }
-        if run.ranks > 1 {
+        if run.ranks > 1 && languageModel == nil {  // the language model splits its batches itself (validateLanguageModel)
             if ppo.numEnvs % run.ranks != 0 {
                 throw ConfigError("--num-envs \(ppo.numEnvs) is not divisible by the \(run.ranks) ranks of mpirun: every rank steps the same number of environments")
             }

@@ -50,8 +50,9 @@ final class CLIDataParallelTests: RLTrainProcessTestCase {
                       stderr: (try? String(contentsOfFile: started.err, encoding: .utf8)) ?? "")
     }
 
-    func mpirun(_ ranks: Int, _ arguments: [String], in dir: TemporaryDirectory, environment: [String: String] = [:]) throws -> Result {
-        finish(try startMPI(ranks, arguments, in: dir, environment: environment))
+    func mpirun(_ ranks: Int, _ arguments: [String], in dir: TemporaryDirectory, environment: [String: String] = [:],
+                timeout: Double = 120) throws -> Result {
+        finish(try startMPI(ranks, arguments, in: dir, environment: environment), timeout: timeout)
     }
 
     /// 8 envs × 32 steps, 10 updates on empty-5.
@@ -139,6 +140,54 @@ final class CLIDataParallelTests: RLTrainProcessTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertEqual(try RunFixtures.reproducibleRows(dir.file("stopped/run/progress.csv")),
                        try RunFixtures.reproducibleRows(dir.file("straight/run/progress.csv")))
+    }
+
+    /// The language-model policy under mpirun: each rank runs its share of
+    /// every SFT batch and samples its share of each RL step's prompts (their
+    /// completions drawn from the same streams as in one process), and the
+    /// ranks sum their gradients. 20 SFT steps and 10 RL updates (KL term,
+    /// clipping) give one process's numbers up to the order of the sums.
+    func testLanguageModelTwoRanksMatchOneProcess() throws {
+        let dir = try TemporaryDirectory()
+        func flags(_ name: String) -> [String] {
+            ["--env", "arithmetic", "--policy", "transformer", "--layers", "2", "--d-model", "32", "--heads", "2",
+             "--sft-examples", "256", "--sft-steps", "20", "--sft-batch", "16", "--rl-steps", "10", "--prompts-per-step", "6",
+             "--group-size", "4", "--kl-coef", "0.05", "--learning-rate", "1e-3", "--eval-problems", "20", "--eval-every", "5",
+             "--sft-think-fraction", "0.5", "--seed", "3", "--runs-dir", dir.path, "--run-name", name, "--quiet"]
+        }
+        let two = try mpirun(2, flags("two"), in: dir, timeout: 300)
+        XCTAssertEqual(two.status, 0, two.stderr)
+        let one = try run(flags("one"), in: dir)
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let timings: Set<String> = ["wall_seconds", "tokens_per_second", "sample_seconds", "score_seconds", "update_seconds"]
+        var worst = 0.0
+        for file in ["sft.csv", "progress.csv", "eval.csv"] {
+            let a = try CSVTable(path: dir.file("one/\(file)")), b = try CSVTable(path: dir.file("two/\(file)"))
+            XCTAssertEqual(a.columns, b.columns, file)
+            XCTAssertEqual(a.rows.count, b.rows.count, file)
+            XCTAssertEqual(a.rows.count, ["sft.csv": 20, "progress.csv": 11, "eval.csv": 18][file], file)
+            for (x, y) in zip(a.rows, b.rows) {
+                for (column, (u, v)) in zip(a.columns, zip(x, y)) where !timings.contains(column) && u != v {
+                    guard let p = Double(u), let q = Double(v) else {
+                        XCTFail("\(file) \(column): \(u) against \(v)")
+                        continue
+                    }
+                    worst = max(worst, abs(p - q) / max(abs(p), abs(q)))
+                }
+            }
+        }
+        print("language model, two ranks vs one process: largest relative difference \(worst)")
+        XCTAssertLessThan(worst, 1e-5)
+        // Rank 0 alone wrote the run directory; the run resumes only under the same ranks.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("two/checkpoint.bin")))
+        try assertBadInput(["--resume", dir.file("two")], "was trained by 2 processes and is resumed by 1", in: dir)
+        // More ranks than prompts per step: refused before anything is written.
+        var tooMany = flags("many")
+        tooMany[tooMany.firstIndex(of: "6")!] = "1"
+        let many = try mpirun(2, tooMany, in: dir)
+        XCTAssertEqual(many.status, 2)
+        XCTAssertTrue(many.stderr.contains("needs at least 2 SFT examples and prompts per step"), many.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("many")))
     }
 
     func testBadInputIsOneLineAndExitCode2() throws {

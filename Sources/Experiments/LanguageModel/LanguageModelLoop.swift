@@ -99,7 +99,7 @@ struct LanguageModelLoop<Task: TextTask> {
         let console = options.console
         if sftStepsDone == sftSteps && rlStepsDone == rlSteps && progressRows > 0 {
             // Killed between its last checkpoint and its figure, a run draws it now.
-            if !FileManager.default.fileExists(atPath: directory.curves) { try writeCurves() }
+            if isRoot && !FileManager.default.fileExists(atPath: directory.curves) { try writeCurves() }
             console.line("\(directory.path) has already finished; nothing to do")
             return .alreadyFinished
         }
@@ -108,21 +108,23 @@ struct LanguageModelLoop<Task: TextTask> {
         if sftStepsDone > 0 || rlStepsDone > 0 {
             console.line("resuming after SFT step \(sftStepsDone)\(rlStepsDone > 0 ? " and RL step \(rlStepsDone)" : "")")
         }
-        let sftLog = try Self.log(directory.file("sft.csv"), columns: Self.sftColumns, keepingRows: sftRows)
-        let progressLog = try Self.log(directory.progress, columns: Self.progressColumns, keepingRows: progressRows)
+        // Under data parallelism rank 0 alone writes the run directory.
+        let sftLog = isRoot ? try Self.log(directory.file("sft.csv"), columns: Self.sftColumns, keepingRows: sftRows) : nil
+        let progressLog = isRoot ? try Self.log(directory.progress, columns: Self.progressColumns, keepingRows: progressRows) : nil
         // An eval.csv of an earlier version gains the columns added since.
-        if evaluationRows > 0 { try EvaluationLog.upgrade(directory.evaluations, to: Self.evaluationColumns) }
-        let evaluationLog = try Self.log(directory.evaluations, columns: Self.evaluationColumns, keepingRows: evaluationRows)
+        if isRoot && evaluationRows > 0 { try EvaluationLog.upgrade(directory.evaluations, to: Self.evaluationColumns) }
+        let evaluationLog = isRoot
+            ? try Self.log(directory.evaluations, columns: Self.evaluationColumns, keepingRows: evaluationRows) : nil
         var events: TensorBoardWriter?
-        if config.run.tensorboard {
+        if config.run.tensorboard && isRoot {
             events = try TensorBoardWriter(resuming: directory.path, firstStep: Int64(progressRows == 0 ? 0 : rlStepsDone + 1))
         }
         let tags = TensorBoardTags.tags(for: Self.progressColumns)
         defer {
             try? finishCheckpoint()
-            sftLog.close()
-            progressLog.close()
-            evaluationLog.close()
+            sftLog?.close()
+            progressLog?.close()
+            evaluationLog?.close()
             events?.close()
         }
         let clock = ContinuousClock()
@@ -140,11 +142,11 @@ struct LanguageModelLoop<Task: TextTask> {
                 let batch = order.indices(step: step, batchSize: settings.sft.batchSize).map { examples[$0] }
                 let before = clock.now
                 let log = settings.sft.step(&model, on: batch.map { ($0.prompt, $0.completion) }, step: step,
-                                            optimizer: &optimizer, workspace: &workspace)
+                                            optimizer: &optimizer, workspace: &workspace, collective: collective)
                 let seconds = (clock.now - before).seconds
                 sftStepsDone += 1
                 flops += log.flops
-                try sftLog.append([
+                try sftLog?.append([
                     "step": .int(sftStepsDone), "examples_seen": .int(sftStepsDone * settings.sft.batchSize),
                     "loss": .double(log.loss), "learning_rate": .double(log.learningRate), "grad_norm": .double(log.gradientNorm),
                     "tokens": .int(log.tokens), "tokens_per_second": .double(Double(log.tokens) / seconds),
@@ -154,9 +156,9 @@ struct LanguageModelLoop<Task: TextTask> {
                 console.status(String(format: "SFT step %d/%d │ loss %.4f │ %@ tokens/s", sftStepsDone, sftSteps, log.loss,
                                       Console.count(Int(Double(log.tokens) / seconds))),
                                persist: sftStepsDone % max(1, sftSteps / 10) == 0 || sftStepsDone == sftSteps)
-                let stop = options.shouldStop()
+                let stop = agreed(options.shouldStop())
                 if sftStepsDone % 100 == 0 || sftStepsDone == sftSteps || stop {
-                    try sftLog.sync()
+                    try sftLog?.sync()
                     try saveCheckpoint(wallSeconds: wallSeconds(), wait: stop)
                 }
                 if stop && sftStepsDone < sftSteps { return interrupted(console, phase: "SFT step \(sftStepsDone)") }
@@ -166,21 +168,25 @@ struct LanguageModelLoop<Task: TextTask> {
 
         // 2. The model SFT made, on held-out problems; the reference policy of the KL term.
         if progressRows == 0 {
-            let rows = evaluate(phase: "sft", step: sftStepsDone)
-            for row in rows { try evaluationLog.append(row) }
-            evaluationRows += rows.count
-            try evaluationLog.sync()
-            console.line("after SFT: " + summary(rows))
+            var row0: [String: CSVField] = ["step": .int(0)]
+            if isRoot {
+                let rows = evaluate(phase: "sft", step: sftStepsDone)
+                for row in rows { try evaluationLog?.append(row) }
+                evaluationRows += rows.count
+                try evaluationLog?.sync()
+                console.line("after SFT: " + summary(rows))
+                row0["accuracy"] = longestGreedyAccuracy(rows)
+            }
             if algorithm.klCoef != 0 { reference = model }
             // Row 0 of progress.csv: the policy RL starts from.
-            let row0: [String: CSVField] = ["step": .int(0), "accuracy": longestGreedyAccuracy(rows),
-                                            "flops": .double(flops), "wall_seconds": .double(wallSeconds())]
-            try progressLog.append(row0)
-            try progressLog.sync()
+            row0["flops"] = .double(flops)
+            row0["wall_seconds"] = .double(wallSeconds())
+            try progressLog?.append(row0)
+            try progressLog?.sync()
             progressRows = 1
             try events?.append(step: 0, scalars: TensorBoardTags.scalars(row0, tags: tags))
             if rlSteps > 0 { optimizer = .languageModel(learningRate: config.ppo.learningRate) }
-            let stop = options.shouldStop()
+            let stop = agreed(options.shouldStop())
             try saveCheckpoint(wallSeconds: wallSeconds(), wait: stop)
             if stop && rlSteps > 0 { return interrupted(console, phase: "SFT") }
         }
@@ -191,14 +197,18 @@ struct LanguageModelLoop<Task: TextTask> {
         while rlStepsDone < rlSteps {
             let step = rlStepsDone
             var problemRNG = root.stream("rl-problems", step)
-            let problems = (0..<settings.promptsPerStep).map { _ in task.trainingProblem(rng: &problemRNG) }
+            let allProblems = (0..<settings.promptsPerStep).map { _ in task.trainingProblem(rng: &problemRNG) }
+            // This rank's problems (all of them in one process); completion i
+            // of the step draws from its own stream whichever rank samples it.
+            let mine = collective?.share(of: allProblems.count) ?? allProblems.indices
+            let problems = Array(allProblems[mine])
             let g = config.ppo.groupSize
             let prompts = problems.flatMap { problem in Array(repeating: task.prompt(for: problem), count: g) }
-            var rngs = prompts.indices.map { root.stream("rl-samples", step).stream("completion", $0) }
+            var rngs = prompts.indices.map { root.stream("rl-samples", step).stream("completion", mine.lowerBound * g + $0) }
 
             // Sample, score, update.
             let sampleStart = clock.now
-            let limit = problems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
+            let limit = allProblems.map { task.maxCompletionLength(for: $0) }.max() ?? 1
             let completions = sampler.sample(model, prompts: prompts, maxNewTokens: limit,
                                              temperature: Float(settings.temperature), stopToken: Vocabulary.eos, rngs: &rngs)
             let scoreStart = clock.now
@@ -209,18 +219,23 @@ struct LanguageModelLoop<Task: TextTask> {
             }
             let updateStart = clock.now
             let log = update.step(&model, on: .init(prompts: prompts, completions: completions, rewards: rewards, groupSize: g),
-                                  reference: reference, optimizer: &optimizer, workspace: &workspace)
+                                  reference: reference, optimizer: &optimizer, workspace: &workspace, collective: collective)
             let end = clock.now
             rlStepsDone += 1
-            flops += model.config.forwardFLOPs(sequenceLengths: zip(prompts, completions).map { $0.count + $1.tokens.count })
-                + log.flops
 
-            let n = Double(completions.count)
-            let sampled = completions.reduce(0) { $0 + $1.tokens.count }
+            // The step's sums over every rank's completions.
+            let sampledLengths: [Int] = zip(prompts, completions).map { $0.count + $1.tokens.count }
+            let completionTokens: Int = completions.reduce(0) { $0 + $1.tokens.count }
+            let rewardTotal: Float = rewards.reduce(0, +)
+            var sums: [Double] = [Double(completions.count), Double(rewardTotal),
+                                  Double(parsed.filter(\.isWellFormed).count), Double(parsed.filter(\.thinks).count),
+                                  Double(completionTokens), model.config.forwardFLOPs(sequenceLengths: sampledLengths)]
+            collective?.sum(&sums)
+            let (n, rewardSum, sampled) = (sums[0], sums[1], Int(sums[4]))
+            flops += sums[5] + log.flops
             var row: [String: CSVField] = [
-                "step": .int(rlStepsDone), "reward_mean": .double(Double(rewards.reduce(0, +)) / n),
-                "well_formed_fraction": .double(Double(parsed.filter(\.isWellFormed).count) / n),
-                "think_fraction": .double(Double(parsed.filter(\.thinks).count) / n),
+                "step": .int(rlStepsDone), "reward_mean": .double(rewardSum / n),
+                "well_formed_fraction": .double(sums[2] / n), "think_fraction": .double(sums[3] / n),
                 "completion_tokens_mean": .double(Double(sampled) / n), "signal_fraction": .double(log.signalFraction),
                 "loss": .double(log.loss), "clip_fraction": .double(log.clipFraction), "reference_kl": .double(log.referenceKL),
                 "grad_norm": .double(log.gradientNorm), "sampled_tokens": .int(sampled),
@@ -232,26 +247,25 @@ struct LanguageModelLoop<Task: TextTask> {
             ]
             // The held-out evaluation, at its interval and at the end: its longest size is the row's accuracy.
             let isLast = rlStepsDone == rlSteps
-            if rlStepsDone % config.textTaskEvaluation.every == 0 || isLast {
+            if isRoot && (rlStepsDone % config.textTaskEvaluation.every == 0 || isLast) {
                 let rows = evaluate(phase: "rl", step: rlStepsDone)
-                for row in rows { try evaluationLog.append(row) }
+                for row in rows { try evaluationLog?.append(row) }
                 evaluationRows += rows.count
-                try evaluationLog.sync()
+                try evaluationLog?.sync()
                 row["accuracy"] = longestGreedyAccuracy(rows)
                 console.finishStatus()
                 console.line("RL step \(rlStepsDone): " + summary(rows))
             }
-            try progressLog.append(row)
+            try progressLog?.append(row)
             progressRows += 1
             try events?.append(step: Int64(rlStepsDone), scalars: TensorBoardTags.scalars(row, tags: tags))
             console.status(String(format: "RL step %d/%d │ reward %.3f │ thinks %.0f%% │ %.1f tokens │ %@ tokens/s",
-                                  rlStepsDone, rlSteps, Double(rewards.reduce(0, +)) / n,
-                                  100 * Double(parsed.filter(\.thinks).count) / n, Double(sampled) / n,
+                                  rlStepsDone, rlSteps, rewardSum / n, 100 * sums[3] / n, Double(sampled) / n,
                                   Console.count(Int(Double(sampled) / (scoreStart - sampleStart).seconds))),
                            persist: false)
-            let stop = options.shouldStop() || options.stopAfterUpdates.map { rlStepsDone >= $0 } ?? false
+            let stop = agreed(options.shouldStop()) || options.stopAfterUpdates.map { rlStepsDone >= $0 } ?? false
             if rlStepsDone % config.run.checkpointEvery == 0 || isLast || stop {
-                try progressLog.sync()
+                try progressLog?.sync()
                 try events?.sync()
                 try saveCheckpoint(wallSeconds: wallSeconds(), wait: isLast || stop)
             }
@@ -259,7 +273,7 @@ struct LanguageModelLoop<Task: TextTask> {
         }
         console.finishStatus()
         try saveCheckpoint(wallSeconds: wallSeconds(), wait: true)
-        try writeCurves()
+        if isRoot { try writeCurves() }
         console.line("wrote \(directory.path)/{config.json, sft.csv, progress.csv, eval.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*")}")
         return .finished
     }
@@ -269,6 +283,15 @@ struct LanguageModelLoop<Task: TextTask> {
     private static func log(_ path: String, columns: [String], keepingRows rows: Int) throws -> CSVWriter {
         rows == 0 ? try CSVWriter(creating: path, columns: columns) : try CSVWriter(resuming: path, columns: columns, keepingRows: rows)
     }
+
+    /// This rank's data-parallel group, nil in one process.
+    var collective: (any Collective)? { options.collective }
+    /// Whether this process writes the run directory (rank 0, or the only one).
+    var isRoot: Bool { options.isRoot }
+
+    /// A decision every rank takes together (a stop request may reach
+    /// one rank an update before another): yes when any rank says yes.
+    private func agreed(_ flag: Bool) -> Bool { collective?.any(flag) ?? flag }
 
     private func interrupted(_ console: Console, phase: String) -> TrainingRun.Outcome {
         console.finishStatus()
@@ -321,6 +344,7 @@ struct LanguageModelLoop<Task: TextTask> {
     /// written; `wait` blocks until it is on disk (the run's last, or a stop).
     mutating func saveCheckpoint(wallSeconds: Double, wait: Bool) throws {
         try finishCheckpoint()
+        guard isRoot else { return }
         let payload = LanguageModelCheckpoint(
             config: config, parameters: model.flatParameters(), optimizer: optimizer,
             referenceParameters: reference?.flatParameters(), sftStepsDone: sftStepsDone, rlStepsDone: rlStepsDone,

@@ -30,7 +30,7 @@ extension RunConfig {
     }
 
     /// What a language-model run needs beyond its own settings: a text task,
-    /// a critic-free algorithm, one process, a context that holds every
+    /// a critic-free algorithm, a batch every rank has a share of, a context that holds every
     /// prompt with its worked THINK completion.
     func validateLanguageModel(_ settings: LanguageModelSettings) throws(ConfigError) {
         if let message = settings.validationError() { throw ConfigError(message) }
@@ -42,7 +42,10 @@ extension RunConfig {
             throw ConfigError("--algo \(ppo.algorithm.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (grpo, dr-grpo or rloo)")
         }
         if ppo.groupSize < 2 { throw ConfigError("--group-size must be at least 2 for a group-relative advantage, got \(ppo.groupSize)") }
-        if run.ranks > 1 { throw ConfigError("--policy transformer does not run under mpirun yet; run one process") }
+        // Data parallelism splits each SFT batch and each step's prompts over the ranks.
+        if run.ranks > min(settings.sft.batchSize, settings.promptsPerStep) {
+            throw ConfigError("--policy transformer under mpirun -np \(run.ranks) needs at least \(run.ranks) SFT examples and prompts per step (--sft-batch \(settings.sft.batchSize), --prompts-per-step \(settings.promptsPerStep))")
+        }
         if settings.context < needed {
             throw ConfigError("--context \(settings.context) is shorter than the longest prompt plus its worked completion (\(needed) tokens)")
         }

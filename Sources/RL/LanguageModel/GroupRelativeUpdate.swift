@@ -63,9 +63,13 @@ public struct GroupRelativeUpdate: Sendable {
         public var flops: Double
     }
 
+    /// Under data parallelism each rank is given its own prompts' groups
+    /// (whole groups, so advantages stay local) and N counts every rank's
+    /// completions; the ranks' summed gradients are the one-process
+    /// gradient, and the log's sums are every rank's.
     public func step(
         _ model: inout Transformer, on batch: Batch, reference: Transformer?, optimizer: inout Adam,
-        workspace: inout Transformer.Workspace
+        workspace: inout Transformer.Workspace, collective: (any Collective)? = nil
     ) -> Log {
         // 1. Group-relative advantages.
         var advantages = [Float](repeating: 0, count: batch.completions.count)
@@ -79,8 +83,11 @@ public struct GroupRelativeUpdate: Sendable {
             let g = i - i % batch.groupSize
             return advantages[g ..< g + batch.groupSize].contains { $0 != 0 } && !batch.completions[i].tokens.isEmpty
         }
-        let signalFraction = Double(kept.count) / Double(max(batch.completions.count, 1))
-        guard !kept.isEmpty else {
+        var counts = [Double(kept.count), Double(batch.completions.count)]
+        collective?.sum(&counts)
+        let (keptEverywhere, sampled) = (counts[0], counts[1])
+        let signalFraction = keptEverywhere / max(sampled, 1)
+        guard keptEverywhere > 0 else {
             return Log(signalFraction: 0, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0, flops: 0)
         }
         let tokens = TokenBatch(kept.map { batch.prompts[$0] + batch.completions[$0].tokens })
@@ -90,7 +97,7 @@ public struct GroupRelativeUpdate: Sendable {
         var rowAdvantage = [Float](repeating: 0, count: tokens.totalTokens)
         var rowWeight = [Float](repeating: 0, count: tokens.totalTokens)
         var rowOldLogProbability = [Float](repeating: 0, count: tokens.totalTokens)
-        let n = Float(batch.completions.count)
+        let n = Float(sampled)
         for (s, i) in kept.enumerated() {
             let completion = batch.completions[i]
             let weight = (algorithm.normalisesLength ? 1 / Float(completion.tokens.count) : 1) / n
@@ -106,52 +113,62 @@ public struct GroupRelativeUpdate: Sendable {
         // The reference policy's log-probabilities, once (the KL term's anchor).
         let beta = algorithm.klCoef
         var referenceLogProbabilities: [Float]? = nil
-        if let reference, beta != 0 {
+        if let reference, beta != 0, !kept.isEmpty {
             var referenceWorkspace = Transformer.Workspace(blas: workspace.blas)
             referenceLogProbabilities = SoftmaxCrossEntropy.logProbabilities(
                 logits: reference.forward(tokens, workspace: &referenceWorkspace), targets: targets)
             processed += tokens.totalTokens
         }
 
-        // 3–4. Passes of the clipped surrogate, each a full-batch gradient step.
+        // 3–4. Passes of the clipped surrogate, each a full-batch gradient step
+        // (a rank whose groups all lack a signal adds zero gradients).
         let epsilon = algorithm.clipCoef
         var log = Log(signalFraction: signalFraction, loss: 0, clipFraction: 0, referenceKL: 0, gradientNorm: 0, tokens: 0, flops: 0)
         var coefficients = [Float](repeating: 0, count: tokens.totalTokens)
         var logitsGradient = Tensor(zeros: [0])
         for _ in 0..<max(epochs, 1) {
-            let logits = model.forward(tokens, workspace: &workspace)
-            let logProbabilities = SoftmaxCrossEntropy.logProbabilities(logits: logits, targets: targets)
-            processed += tokens.totalTokens
-            var loss = 0.0, clipped = 0, counted = 0, kl = 0.0
-            for t in 0..<tokens.totalTokens where mask[t] != 0 {
-                let term = Self.tokenTerm(
-                    logProbability: logProbabilities[t], sampled: rowOldLogProbability[t],
-                    reference: referenceLogProbabilities?[t], advantage: rowAdvantage[t], clipCoef: epsilon, klCoef: beta)
-                loss += Double(rowWeight[t] * term.loss)
-                coefficients[t] = rowWeight[t] * term.derivative
-                if term.clipped { clipped += 1 }
-                kl += Double(term.k3)
-                counted += 1
-            }
-            SoftmaxCrossEntropy.logProbabilityGradient(logits: logits, targets: targets, coefficients: coefficients,
-                                                       into: &logitsGradient)
             model.zeroGradients()
-            model.backward(tokens, logitsGradient: logitsGradient, workspace: &workspace)
+            var loss = 0.0, clipped = 0, counted = 0, kl = 0.0
+            if !kept.isEmpty {
+                let logits = model.forward(tokens, workspace: &workspace)
+                let logProbabilities = SoftmaxCrossEntropy.logProbabilities(logits: logits, targets: targets)
+                processed += tokens.totalTokens
+                for t in 0..<tokens.totalTokens where mask[t] != 0 {
+                    let term = Self.tokenTerm(
+                        logProbability: logProbabilities[t], sampled: rowOldLogProbability[t],
+                        reference: referenceLogProbabilities?[t], advantage: rowAdvantage[t], clipCoef: epsilon, klCoef: beta)
+                    loss += Double(rowWeight[t] * term.loss)
+                    coefficients[t] = rowWeight[t] * term.derivative
+                    if term.clipped { clipped += 1 }
+                    kl += Double(term.k3)
+                    counted += 1
+                }
+                SoftmaxCrossEntropy.logProbabilityGradient(logits: logits, targets: targets, coefficients: coefficients,
+                                                           into: &logitsGradient)
+                model.backward(tokens, logitsGradient: logitsGradient, workspace: &workspace)
+            }
+            var sums = [loss, Double(clipped), Double(counted), kl]
+            if let collective {
+                collective.sumGradients(&model)
+                collective.sum(&sums)
+            }
             let norm = GradientClipping.globalNorm([model])
             let scale = GradientClipping.scale(norm: norm, maxNorm: maxGradNorm)
             if scale != 1 { model.scaleGradients(by: scale) }
             optimizer.update(&model)
-            log.loss = loss
-            log.clipFraction = Double(clipped) / Double(max(counted, 1))
-            log.referenceKL = kl / Double(max(counted, 1))
+            log.loss = sums[0]
+            log.clipFraction = sums[1] / max(sums[2], 1)
+            log.referenceKL = sums[3] / max(sums[2], 1)
             log.gradientNorm = norm
         }
-        log.tokens = processed
+        // Tokens and FLOPs of every rank's passes (Adam's once per pass).
         let shape = model.config
         let pass = shape.forwardFLOPs(sequenceLengths: tokens.lengths) + shape.backwardFLOPs(sequenceLengths: tokens.lengths)
-            + Adam.flops(parameterCount: model.parameterCount)
-        log.flops = Double(max(epochs, 1)) * pass
-            + (referenceLogProbabilities == nil ? 0 : shape.forwardFLOPs(sequenceLengths: tokens.lengths))
+        var work = [Double(processed), Double(max(epochs, 1)) * pass
+                    + (referenceLogProbabilities == nil ? 0 : shape.forwardFLOPs(sequenceLengths: tokens.lengths))]
+        collective?.sum(&work)
+        log.tokens = Int(work[0])
+        log.flops = work[1] + Double(max(epochs, 1)) * Adam.flops(parameterCount: model.parameterCount)
         return log
     }
 

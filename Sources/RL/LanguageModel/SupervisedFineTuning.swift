@@ -36,7 +36,7 @@ public struct SupervisedFineTuning: Sendable, Codable, Equatable {
         public var loss: Double
         /// Completion tokens the loss was taken over.
         public var completionTokens: Int
-        /// Every token the pass ran (prompts too).
+        /// Every token the step ran (prompts too; every rank's).
         public var tokens: Int
         public var gradientNorm: Double
         public var learningRate: Double
@@ -45,28 +45,38 @@ public struct SupervisedFineTuning: Sendable, Codable, Equatable {
     }
 
     /// One step on `examples` (prompt, completion): forward, masked loss,
-    /// backward, clip, Adam at the scheduled learning rate.
+    /// backward, clip, Adam at the scheduled learning rate. Under data
+    /// parallelism every rank is given the whole batch and runs its share,
+    /// normalised by the whole batch's completion tokens; the ranks' summed
+    /// gradients are the one-process gradient, so every rank takes its step.
     public func step(
         _ model: inout Transformer, on examples: [(prompt: [Int], completion: [Int])], step: Int,
-        optimizer: inout Adam, workspace: inout Transformer.Workspace
+        optimizer: inout Adam, workspace: inout Transformer.Workspace, collective: (any Collective)? = nil
     ) -> StepLog {
-        // 1. Pack the examples; row t predicts token t + 1 of its sequence.
-        let batch = TokenBatch(examples.map { $0.prompt + $0.completion })
+        // 1. Pack this rank's examples; row t predicts token t + 1 of its sequence.
+        let mine = collective.map { Array(examples[$0.share(of: examples.count)]) } ?? examples
+        let batch = TokenBatch(mine.map { $0.prompt + $0.completion })
         let targets = batch.nextTokenTargets
-        let mask = batch.completionMask(promptLengths: examples.map(\.prompt.count))
-        let completionTokens = Int(mask.reduce(0, +))
+        let mask = batch.completionMask(promptLengths: mine.map(\.prompt.count))
+        let completionTokens = examples.reduce(0) { $0 + $1.completion.count }
 
-        // 2. Forward and the mean cross-entropy over completion tokens.
+        // 2. Forward and the mean cross-entropy over the batch's completion tokens.
         let logits = model.forward(batch, workspace: &workspace)
         let normaliser = Float(max(completionTokens, 1))
-        let (loss, _) = SoftmaxCrossEntropy.loss(logits: logits, targets: targets, mask: mask, normaliser: normaliser)
+        var (loss, _) = SoftmaxCrossEntropy.loss(logits: logits, targets: targets, mask: mask, normaliser: normaliser)
 
-        // 3. Backward into fresh gradients.
+        // 3. Backward into fresh gradients, summed over the ranks.
         var logitsGradient = Tensor(zeros: [0])
         SoftmaxCrossEntropy.lossGradient(logits: logits, targets: targets, mask: mask, normaliser: normaliser,
                                          into: &logitsGradient)
         model.zeroGradients()
         model.backward(batch, logitsGradient: logitsGradient, workspace: &workspace)
+        if let collective {
+            collective.sumGradients(&model)
+            var sums = [loss]
+            collective.sum(&sums)
+            loss = sums[0]
+        }
 
         // 4. Clip the global norm, then Adam at this step's rate.
         let norm = GradientClipping.globalNorm([model])
@@ -75,9 +85,10 @@ public struct SupervisedFineTuning: Sendable, Codable, Equatable {
         let rate = learningRate(at: step)
         optimizer.learningRate = Float(rate)
         optimizer.update(&model)
-        let flops = model.config.forwardFLOPs(sequenceLengths: batch.lengths)
-            + model.config.backwardFLOPs(sequenceLengths: batch.lengths) + Adam.flops(parameterCount: model.parameterCount)
-        return StepLog(loss: loss, completionTokens: completionTokens, tokens: batch.totalTokens,
+        let lengths = examples.map { $0.prompt.count + $0.completion.count }
+        let flops = model.config.forwardFLOPs(sequenceLengths: lengths)
+            + model.config.backwardFLOPs(sequenceLengths: lengths) + Adam.flops(parameterCount: model.parameterCount)
+        return StepLog(loss: loss, completionTokens: completionTokens, tokens: lengths.reduce(0, +),
                        gradientNorm: norm, learningRate: rate, flops: flops)
     }
 }

@@ -1,3 +1,5 @@
+import NN
+
 /// The ranks of a data-parallel run, as the trainer needs them: each rank
 /// steps its share of the environments, and the ranks combine what one
 /// process would have computed alone — gradients and loss terms (sums), the
@@ -29,5 +31,31 @@ extension Collective {
         var value: [Double] = [flag ? 1 : 0]
         sum(&value)
         return value[0] > 0
+    }
+}
+
+extension Collective {
+    /// Sums `model`'s gradients over the ranks, in place, on every rank: each
+    /// rank's were taken over its share of a batch and normalised by the
+    /// whole batch, so the sums are the whole batch's gradient.
+    public func sumGradients<M: Module>(_ model: inout M) {
+        var gradients: [Float] = []
+        gradients.reserveCapacity(model.parameterCount)
+        model.forEachParameter { _, p in gradients += p.gradient.scalars }
+        sum(&gradients)
+        var offset = 0
+        model.updateEachParameter { _, p in
+            let n = p.gradient.count
+            p.gradient.scalars.replaceSubrange(0..<n, with: gradients[offset..<(offset + n)])
+            offset += n
+        }
+    }
+
+    /// This rank's contiguous share of `count` items (sizes differing by at
+    /// most one, lower ranks taking the larger).
+    public func share(of count: Int) -> Range<Int> {
+        let (base, extra) = count.quotientAndRemainder(dividingBy: size)
+        let start = rank * base + min(rank, extra)
+        return start ..< start + base + (rank < extra ? 1 : 0)
     }
 }
