@@ -17,7 +17,7 @@
 // for the update to do its full work on both sides.
 //
 //   swift run -c release lm-benchmark --d-model 64 --layers 3 --heads 4 --threads 1
-//        [--write-data FILE] [--seconds S]
+//        [--write-data FILE] [--seconds S] [--only sft|sample|grpo]
 //
 // Prints one JSON object. `--write-data` writes the batches and prompts it
 // used (token ids) so the twin runs the same work.
