@@ -16,7 +16,9 @@ import Tensor
 /// Step s of either phase draws its examples, problems and samples from
 /// the seed and s alone (the environment's `--eval-problems` and
 /// `--eval-every` set the evaluation), so a run resumed from a checkpoint writes the rows
-/// an uninterrupted one writes.
+/// an uninterrupted one writes. Under mpirun every rank runs this loop on
+/// its share of each SFT batch and of each RL step's prompts, the ranks add
+/// their gradients, and rank 0 alone evaluates and writes.
 struct LanguageModelLoop<Task: TextTask> {
     let task: Task
     let config: RunConfig
