@@ -180,6 +180,17 @@ final class LanguageModelRunTests: XCTestCase {
                 XCTAssertEqual(solved.completion.firstIndex(of: Vocabulary.answerMark).map { $0 <= 1 + budget }, true, "\(solved.completion)")
             }
         }
+        // A row's difficulty is its problems' own; multiplication's sizes mix multipliers, and the row says so.
+        XCTAssertEqual(LanguageModelEvaluation.measure(model, task: task, problems: problems, samples: 1, temperature: 0,
+                                                       select: .majority, seed: 1, sampler: &sampler).row["difficulty"],
+                       .text("2 digits"))
+        let multiplication = MultiplicationTextTask(digits: 1...2)
+        let mixed = multiplication.heldOutProblems(count: 12, digits: 2, seed: 1)
+        let multipliers = Set(mixed.map { multiplication.difficulty(of: $0) }).sorted()
+        XCTAssertGreaterThan(multipliers.count, 1)
+        XCTAssertEqual(LanguageModelEvaluation.measure(model, task: multiplication, problems: mixed, samples: 1, temperature: 0,
+                                                       select: .majority, seed: 1, sampler: &sampler).row["difficulty"],
+                       .text(multipliers.joined(separator: " ")))
         for (arguments, fragment) in [(["--think-budget", "0"], "--think-budget 0: a THINK completion needs at least 1 token of working"),
                                       (["--samples", "4", "--select", "verifier"], "--select verifier needs a learned verifier"),
                                       (["--digits", "9"], "more than the model's context of 64")] {

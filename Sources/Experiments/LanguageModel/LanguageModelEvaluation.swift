@@ -57,8 +57,11 @@ enum LanguageModelEvaluation {
         let n = Double(max(problems.count, 1))
         let tokens = completions.reduce(0) { $0 + $1.tokens.count }
         let greedy = samples == 1 && temperature == 0
+        // The problems' difficulty, or every one they mix ("×2 ×3 ×7": a size of
+        // multiplication mixes multipliers), never one problem's standing for all.
+        let difficulties = Set(problems.map { task.difficulty(of: $0) }).sorted()
         let row: [String: CSVField] = [
-            "difficulty": .text(problems.first.map { task.difficulty(of: $0) } ?? ""),
+            "difficulty": .text(difficulties.joined(separator: " ")),
             "problems": .int(problems.count), "samples": .int(samples), "temperature": .double(temperature),
             "selection": .text(greedy && select != .oracle ? "greedy" : select.rawValue),
             "accuracy": select == .oracle ? .missing : .double(Double(chosenRight) / n),
