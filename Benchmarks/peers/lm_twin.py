@@ -209,9 +209,8 @@ def check(directory, tolerance=1e-4):
     with open(os.path.join(directory, "config.json")) as f:
         config = json.load(f)
     with open(os.path.join(directory, "check.json")) as f:
-        expected = np.array(json.load(f)["logits"])
-    with open(os.path.join(directory, "check.json")) as f:
-        tokens = json.load(f)["tokens"]
+        reference = json.load(f)
+    expected, tokens = np.array(reference["logits"]), reference["tokens"]
     w = {k: torch.tensor(v, dtype=torch.float32) for k, v in load_safetensors(os.path.join(directory, "model.safetensors")).items()}
     model = Transformer(config["vocab_size"], config["n_positions"], config["n_layer"], config["n_embd"], config["n_head"])
     with torch.no_grad():
