@@ -7,7 +7,8 @@ import Tensor
 /// prompts fall to workers.
 public struct CompletionSampler: Sendable {
     public let workers: Int
-    /// Prompts each worker decodes at once (its KV cache's slots).
+    /// The most prompts a worker decodes at once (its KV cache's slots;
+    /// `chunkSize` may take fewer).
     public let slotsPerWorker: Int
     private var lanes: [Lane]
 
@@ -63,7 +64,7 @@ public struct CompletionSampler: Sendable {
     /// for the whole chunk, and each sequence's cached keys and values once
     /// for itself: a chunk whose cache stays in a core's L2 between steps
     /// (about 1 MiB; measured with `lm-benchmark` at d-model 64 and 128,
-    /// 8–48 slots sample 1.3–1.5× faster than 256) is worth the weights'
+    /// 8–48 slots sample 1.2–1.5× faster than 256) is worth the weights'
     /// reuse a bigger one gives, but where not even 8 sequences' caches fit
     /// (d-model 256), the weights dominate and the chunk is as big as the
     /// cache allows.

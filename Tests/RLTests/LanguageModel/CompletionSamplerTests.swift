@@ -22,4 +22,16 @@ final class CompletionSamplerTests: XCTestCase {
             XCTAssertEqual(sample(workers: 1, slots: 64, temperature: temperature), one, "same seed, same tokens")
         }
     }
+
+    /// Chunks whose KV cache fits about 1 MiB, unless not even 8 sequences'
+    /// do (then the weights' reuse decides: as many as the cache has slots).
+    func testChunksKeepTheirKVCacheInL2WhereEightSequencesFit() throws {
+        let small = try TransformerConfig(vocabularySize: 19, context: 64, layers: 3, dModel: 64, heads: 4)
+        // 2 (keys, values) × 3 layers × 32 positions × 64 floats × 4 bytes = 48 KiB per sequence.
+        XCTAssertEqual(CompletionSampler.chunkSize(config: small, sequenceLength: 32, slots: 256), 21)
+        XCTAssertEqual(CompletionSampler.chunkSize(config: small, sequenceLength: 32, slots: 16), 16, "never above the slots")
+        XCTAssertEqual(CompletionSampler.chunkSize(config: small, sequenceLength: 500, slots: 256), 10, "the context bounds a sequence")
+        let large = try TransformerConfig(vocabularySize: 19, context: 64, layers: 4, dModel: 256, heads: 8)
+        XCTAssertEqual(CompletionSampler.chunkSize(config: large, sequenceLength: 32, slots: 256), 256)
+    }
 }
