@@ -80,7 +80,7 @@ var problemRNG = RNG(seed: 7).stream("benchmark-prompts")
 let prompts = (0..<samplePrompts).map { _ in task.prompt(for: task.trainingProblem(rng: &problemRNG)) }
 let groupPromptList = (0..<groupPrompts).flatMap { i in Array(repeating: prompts[i], count: groupSize) }
 
-// 1. The GEMM ceiling: 1024³, median of 5.
+// 1. The GEMM ceiling: 1024³, median of 5 after a warm-up.
 let n = 1024
 let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
 var c = [Float](repeating: 0, count: n * n)
@@ -136,7 +136,7 @@ var kept: [Double] = []
 for step in 0..<(runs("grpo") ? 6 : 0) {
     let start = clock.now
     let completions = sample(groupPromptList, round: 100 + step)
-    let scored = clock.now
+    let scoring = clock.now
     let rewards = completions.map { Float(1 - $0.tokens.reduce(0, +) % 2) }
     let updating = clock.now
     let log = update.step(&model, on: .init(prompts: groupPromptList, completions: completions, rewards: rewards,
@@ -144,8 +144,8 @@ for step in 0..<(runs("grpo") ? 6 : 0) {
                           reference: nil, optimizer: &optimizer, workspace: &workspace)
     let end = clock.now
     if step == 0 { continue }
-    split.sample.append((scored - start).seconds)
-    split.score.append((updating - scored).seconds)
+    split.sample.append((scoring - start).seconds)
+    split.score.append((updating - scoring).seconds)
     split.update.append((end - updating).seconds)
     kept.append(log.signalFraction)
 }
