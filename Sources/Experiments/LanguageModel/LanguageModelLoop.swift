@@ -233,11 +233,12 @@ struct LanguageModelLoop<Task: TextTask> {
                                   Double(parsed.filter(\.isWellFormed).count), Double(parsed.filter(\.thinks).count),
                                   Double(completionTokens), model.config.forwardFLOPs(sequenceLengths: sampledLengths)]
             collective?.sum(&sums)
-            let (n, rewardSum, sampled) = (sums[0], sums[1], Int(sums[4]))
-            flops += sums[5] + log.flops
+            let (n, rewardSum, wellFormed, thinking, sampled, samplingFLOPs)
+                = (sums[0], sums[1], sums[2], sums[3], Int(sums[4]), sums[5])
+            flops += samplingFLOPs + log.flops
             var row: [String: CSVField] = [
                 "step": .int(rlStepsDone), "reward_mean": .double(rewardSum / n),
-                "well_formed_fraction": .double(sums[2] / n), "think_fraction": .double(sums[3] / n),
+                "well_formed_fraction": .double(wellFormed / n), "think_fraction": .double(thinking / n),
                 "completion_tokens_mean": .double(Double(sampled) / n), "signal_fraction": .double(log.signalFraction),
                 "loss": .double(log.loss), "clip_fraction": .double(log.clipFraction), "reference_kl": .double(log.referenceKL),
                 "grad_norm": .double(log.gradientNorm), "sampled_tokens": .int(sampled),
@@ -262,7 +263,7 @@ struct LanguageModelLoop<Task: TextTask> {
             progressRows += 1
             try events?.append(step: Int64(rlStepsDone), scalars: TensorBoardTags.scalars(row, tags: tags))
             console.status(String(format: "RL step %d/%d │ reward %.3f │ thinks %.0f%% │ %.1f tokens │ %@ tokens/s",
-                                  rlStepsDone, rlSteps, rewardSum / n, 100 * sums[3] / n, Double(sampled) / n,
+                                  rlStepsDone, rlSteps, rewardSum / n, 100 * thinking / n, Double(sampled) / n,
                                   Console.count(Int(Double(sampled) / (scoreStart - sampleStart).seconds))),
                            persist: false)
             let stop = agreed(options.shouldStop()) || options.stopAfterUpdates.map { rlStepsDone >= $0 } ?? false

@@ -71,8 +71,9 @@ extension Transformer {
                     let n = positions[r] + 1
                     if r + 1 < rows {  // the next row's slot, while this one computes
                         let next = ((l * cache.slots + slots[r + 1]) * config.context) * d
-                        Tensor.prefetch(keys.baseAddress! + next, bytes: positions[r + 1] * d * 4)
-                        Tensor.prefetch(values.baseAddress! + next, bytes: positions[r + 1] * d * 4)
+                        let bytes = positions[r + 1] * d * MemoryLayout<Float>.stride
+                        Tensor.prefetch(keys.baseAddress! + next, bytes: bytes)
+                        Tensor.prefetch(values.baseAddress! + next, bytes: bytes)
                     }
                     (k + positions[r] * d).update(from: q + d, count: d)
                     (v + positions[r] * d).update(from: q + 2 * d, count: d)
