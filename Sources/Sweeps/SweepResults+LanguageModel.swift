@@ -36,12 +36,13 @@ extension SweepResults {
     func languageModelFigures() -> [ReportFigure] {
         guard let think = textEvaluations("think_fraction"), let tokens = textEvaluations("completion_tokens_mean"),
               let accuracy = textEvaluations("accuracy") else { return [] }
-        // One point (seeds only): its course over RL; several: the router.
+        // One point (seeds only): its course over RL; several: the router or the methods side by side.
         if pointGroups.count == 1, let point = pointGroups[0].runs.first?.point {
             return [thinkingOverRL(point: point, think: think, tokens: tokens, accuracy: accuracy),
                     trainTimeCompute(point: point, accuracy: accuracy), testTimeCompute()].compactMap { $0 }
         }
-        return [router(think: think, tokens: tokens, accuracy: accuracy), testTimeCompute()].compactMap { $0 }
+        return [router(think: think, tokens: tokens, accuracy: accuracy), rlMethods(accuracy: accuracy, tokens: tokens),
+                testTimeCompute()].compactMap { $0 }
     }
 
     /// `lm-train-time-compute.svg`: held-out accuracy on the longest size

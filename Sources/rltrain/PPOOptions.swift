@@ -9,7 +9,7 @@ extension PolicyAlgorithmKind: ExpressibleByArgument {}
 /// `.unconditional`ly, so that `--learning-rate -1` reaches validation (and
 /// its message with the allowed range) instead of "-1" being read as a flag.
 struct PPOOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("Algorithm: ppo (with a critic; the default), or the critic-free grpo, dr-grpo or rloo, which sample groups of episodes per problem.", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Algorithm: ppo (with a critic; the default), or the critic-free \(PolicyAlgorithmKind.criticFreeNames), which sample groups of episodes per problem.", valueName: "name"))
     var algo: PolicyAlgorithmKind?
     @Option(parsing: .unconditional, help: "Critic-free algorithms: episodes per problem, all from the same start (default 8).")
     var groupSize: Int?

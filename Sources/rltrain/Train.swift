@@ -45,7 +45,7 @@ struct Train: ParsableCommand {
                 throw ValidationError("\(flag) applies to the MLP policy; --policy transformer samples completions of prompts (see --rl-steps, --prompts-per-step)")
             }
             if let algo = ppo.algo, algo.usesCritic {
-                throw ValidationError("--algo \(algo.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (grpo, dr-grpo or rloo)")
+                throw ValidationError("--algo \(algo.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (\(PolicyAlgorithmKind.criticFreeNames))")
             }
             let source = (env?.type ?? EnvironmentRegistry.defaultEnvironment) as? any TextTaskSource.Type
             if let source, let flag = environmentArguments.first(where: { argument in

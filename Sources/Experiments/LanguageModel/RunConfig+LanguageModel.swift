@@ -39,7 +39,7 @@ extension RunConfig {
             throw ConfigError("--policy transformer needs a text task; --env \(env) has none (text tasks: \(names.joined(separator: ", ")))")
         }
         guard ppo.algorithm.groupRelative(ppo) != nil else {
-            throw ConfigError("--algo \(ppo.algorithm.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (grpo, dr-grpo or rloo)")
+            throw ConfigError("--algo \(ppo.algorithm.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (\(PolicyAlgorithmKind.criticFreeNames))")
         }
         if ppo.groupSize < 2 { throw ConfigError("--group-size must be at least 2 for a group-relative advantage, got \(ppo.groupSize)") }
         // Data parallelism splits each SFT batch and each step's prompts over the ranks.

@@ -3,7 +3,7 @@
 public struct PolicyAlgorithmKind: RawRepresentable, Codable, Hashable, Sendable, CaseIterable {
     /// Every algorithm `--algo` can name, the default first. Adding one is
     /// its file and one line here.
-    public static let registered: [any PolicyAlgorithm.Type] = [PPO.self, GRPO.self, DrGRPO.self, RLOO.self]
+    public static let registered: [any PolicyAlgorithm.Type] = [PPO.self, GRPO.self, DrGRPO.self, RLOO.self, ExpertIteration.self]
 
     public let type: any PolicyAlgorithm.Type
 
@@ -27,6 +27,13 @@ public struct PolicyAlgorithmKind: RawRepresentable, Codable, Hashable, Sendable
 
     /// Whether the algorithm trains a critic (PPO) or samples groups instead.
     public var usesCritic: Bool { type.rollout.usesCritic }
+
+    /// The critic-free algorithms' names, for messages and help:
+    /// "grpo, dr-grpo, rloo or expert-iteration".
+    public static var criticFreeNames: String {
+        let names = allCases.filter { !$0.usesCritic }.map(\.rawValue)
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+    }
 
     /// The algorithm, built from the run's hyperparameters.
     func make(_ config: PPOConfig) -> any PolicyAlgorithm { type.init(config: config) }

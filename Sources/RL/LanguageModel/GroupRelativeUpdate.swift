@@ -8,7 +8,8 @@ import Tensor
 ///  1. each prompt's G completions are scored (the caller's verifier) and
 ///     given group-relative advantages Â_i (the algorithm's formula);
 ///  2. groups where every Â_i is 0 (all right or all wrong) carry no signal
-///     and are left out of the passes;
+///     and are left out of the passes, and without the KL term so is any
+///     completion whose Â_i is 0;
 ///  3. for `epochs` passes over the batch, every completion token t of
 ///     completion i gets the clipped surrogate with the ratio
 ///     ρ = π(o_t)/π_old(o_t) against the sampling policy, plus β·k3 against
@@ -48,7 +49,7 @@ public struct GroupRelativeUpdate: Sendable {
     }
 
     public struct Log: Sendable, Equatable {
-        /// Completions in groups with a signal, of all sampled.
+        /// Completions that carry a signal (see step 2), of all sampled.
         public var signalFraction: Double
         /// The surrogate loss of the last pass (0 when no group had a signal).
         public var loss: Double
@@ -78,10 +79,15 @@ public struct GroupRelativeUpdate: Sendable {
             advantages.replaceSubrange(group, with: algorithm.advantages(returns: Array(batch.rewards[group])))
         }
 
-        // 2. Keep the completions of groups with a signal (and at least one token).
+        // 2. Keep the completions of groups with a signal (and at least one
+        // token); without the KL term, only those whose own Â is not 0 — a
+        // zero advantage adds nothing to the surrogate (expert iteration's
+        // rejected samples).
         let kept = batch.completions.indices.filter { i in
+            guard !batch.completions[i].tokens.isEmpty else { return false }
+            if algorithm.klCoef == 0 { return advantages[i] != 0 }
             let g = i - i % batch.groupSize
-            return advantages[g ..< g + batch.groupSize].contains { $0 != 0 } && !batch.completions[i].tokens.isEmpty
+            return advantages[g ..< g + batch.groupSize].contains { $0 != 0 }
         }
         var counts = [Double(kept.count), Double(batch.completions.count)]
         collective?.sum(&counts)

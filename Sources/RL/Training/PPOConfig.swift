@@ -80,10 +80,10 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         try finite(klCoef, "kl-coef", 0...1e6, "a number in [0, 1e6]")
         if algorithm.usesCritic {
             if groupSize != 1 {
-                throw ConfigError("--group-size is for the critic-free algorithms (grpo, dr-grpo, rloo), not \(algorithm.rawValue)")
+                throw ConfigError("--group-size is for the critic-free algorithms (\(PolicyAlgorithmKind.criticFreeNames)), not \(algorithm.rawValue)")
             }
             if klCoef != 0 {
-                throw ConfigError("--kl-coef is for the critic-free algorithms (grpo, dr-grpo, rloo), not \(algorithm.rawValue)")
+                throw ConfigError("--kl-coef is for the critic-free algorithms (\(PolicyAlgorithmKind.criticFreeNames)), not \(algorithm.rawValue)")
             }
         } else {
             if groupSize < 2 || groupSize > 4096 {

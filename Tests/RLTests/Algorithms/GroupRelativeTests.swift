@@ -17,7 +17,13 @@ final class GroupRelativeTests: XCTestCase {
         // RLOO: r_i − mean of the other three.
         let rloo = RLOO(clipCoef: 0.2, entCoef: 0, klCoef: 0).advantages(returns: [1, 0, 0, 0.5])
         for (a, e) in zip(rloo, [1 - 0.5 / 3, -1.5 / 3, -1.5 / 3, 0.5 - 1.0 / 3] as [Float]) { XCTAssertEqual(a, e, accuracy: 1e-6) }
-        // A group with one return has no signal under every algorithm.
+        // Expert iteration: 1 for a completion the checker passes (a think
+        // cost lowers it a little), 0 for a wrong one, whatever the others got.
+        XCTAssertEqual(ExpertIteration(clipCoef: 0.2, entCoef: 0, klCoef: 0).advantages(returns: [1, 0, 0.97, -0.03]), [1, 0, 1, 0])
+        XCTAssertEqual(ExpertIteration(clipCoef: 0.2, entCoef: 0, klCoef: 0).advantages(returns: [1, 1]), [1, 1])
+        XCTAssertEqual(PolicyAlgorithmKind(rawValue: "expert-iteration")?.usesCritic, false)
+        XCTAssertEqual(PolicyAlgorithmKind.criticFreeNames, "grpo, dr-grpo, rloo or expert-iteration")
+        // A group with one return has no signal under the others.
         XCTAssertEqual(GRPO(clipCoef: 0.2, entCoef: 0, klCoef: 0).advantages(returns: [0.7, 0.7, 0.7]), [0, 0, 0])
         XCTAssertEqual(DrGRPO(clipCoef: 0.2, entCoef: 0, klCoef: 0).advantages(returns: [0.7, 0.7]), [0, 0])
         XCTAssertEqual(RLOO(clipCoef: 0.2, entCoef: 0, klCoef: 0).advantages(returns: [0.7, 0.7]), [0, 0])

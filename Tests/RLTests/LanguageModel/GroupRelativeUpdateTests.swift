@@ -73,4 +73,31 @@ final class GroupRelativeUpdateTests: XCTestCase {
             for i in [1, 2] { XCTAssertLessThan(logProbability(i), sampledLogProbability(i), "\(kind.rawValue) completion \(i)") }
         }
     }
+
+    /// Expert iteration in one pass is SFT on the verified completions: the
+    /// same gradient, scaled by T/N (its loss sums the kept completions'
+    /// T tokens over all N sampled; SFT's averages over the T). Adam's step
+    /// g/(|g| + ε) is the same for g and g·T/N with ε scaled alike.
+    func testExpertIterationIsSupervisedFineTuningOnVerifiedCompletions() throws {
+        let start = try Self.tinyModel()
+        let (prompts, completions) = Self.sample(start, prompts: [[0, 1], [2, 3]], groupSize: 4)
+        let kept = [0, 3], sampled = Float(completions.count)
+        let keptTokens = Float(kept.reduce(0) { $0 + completions[$1].tokens.count })
+        var iterated = start, optimizer = Adam(learningRate: 1e-2, epsilon: 1e-6), workspace = Transformer.Workspace()
+        let update = GroupRelativeUpdate(algorithm: try XCTUnwrap(PolicyAlgorithmKind(rawValue: "expert-iteration")?.groupRelative(PPOConfig())),
+                                         epochs: 1, maxGradNorm: 1e6)
+        let log = update.step(&iterated, on: .init(prompts: prompts, completions: completions, rewards: [1, 0, 0, 1, 0, 0, 0, 0], groupSize: 4),
+                              reference: nil, optimizer: &optimizer, workspace: &workspace)
+        XCTAssertEqual(log.signalFraction, 0.25)  // the two verified completions, of eight
+
+        var fineTuned = start, sftOptimizer = Adam(learningRate: 1e-2, epsilon: 1e-6 * sampled / keptTokens)
+        var sft = SupervisedFineTuning()
+        (sft.steps, sft.warmupSteps, sft.learningRate, sft.maxGradNorm) = (1, 0, 1e-2, 1e6)
+        _ = sft.step(&fineTuned, on: kept.map { (prompts[$0], completions[$0].tokens) }, step: 0,
+                     optimizer: &sftOptimizer, workspace: &workspace)
+        let (a, b, s) = (iterated.flatParameters(), fineTuned.flatParameters(), start.flatParameters())
+        let moved = zip(a, s).filter { $0 != $1 }.count
+        XCTAssertGreaterThan(moved, a.count / 2)
+        for i in a.indices { XCTAssertEqual(a[i], b[i], accuracy: 1e-6, "parameter \(i)") }
+    }
 }
