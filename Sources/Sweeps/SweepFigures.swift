@@ -68,6 +68,7 @@ extension SweepResults {
             omitted.append(Omission(kind: "figure left out", reason: "noise-scale.svg: no run logged a positive gradient_noise_scale"))
         }
         if let iso = isoFLOPFigure() { figures.append(iso) }
+        if let iso = languageModelIsoFLOPFigure() { figures.append(iso) }
         figures += languageModelFigures()
         figures += spec.environment.evaluationFigures(runs.compactMap { run in
             run.evaluations.map { EvaluatedRun(point: run.point, label: label(run.axisValues), evaluations: $0) }

@@ -146,7 +146,16 @@ public struct SweepPlan: Sendable {
                 throw SweepError("\(spec.source): point \(run.point.name): \(Self.oneLine(error))")
             }
             if let budget = spec.flopBudget(for: run) {
-                config.ppo.totalTimesteps = try Self.timesteps(budget: budget, config: config, point: run.point.name, source: spec.source)
+                if config.languageModel != nil {
+                    do {
+                        let steps = try config.sftSteps(forFLOPBudget: budget)
+                        config.languageModel?.sft.steps = steps
+                    } catch {
+                        throw SweepError("\(spec.source): point \(run.point.name): \(Self.oneLine(error))")
+                    }
+                } else {
+                    config.ppo.totalTimesteps = try Self.timesteps(budget: budget, config: config, point: run.point.name, source: spec.source)
+                }
             }
             config.run.runsDir = runsDir
             config.run.runName = run.name

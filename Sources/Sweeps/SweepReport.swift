@@ -77,6 +77,7 @@ public struct SweepReport: Sendable {
             out.append(("gradient noise scale", noise.text))
         }
         if let iso = results.isoFLOP() { out.append(("IsoFLOP", iso.text)) }
+        if let text = results.languageModelIsoFLOPText() { out.append(("IsoFLOP (held-out loss)", text)) }
         let wallToThreshold = results.pointGroups.compactMap { group -> String? in
             let walls = group.runs.compactMap { $0.crossing(t)?.wallSeconds }
             return SampleStatistics(walls).map { String(format: "%@ %.1f s (%d/%d seeds)", results.label(group.values), $0.mean, walls.count, group.runs.count) }

@@ -40,6 +40,34 @@ public struct IsoFLOPAnalysis: Sendable {
 }
 
 extension IsoFLOPAnalysis {
+    /// Per budget: the mean ± std over seeds per size, a parabola in log size
+    /// through every seed, and its optimum where the data bend — the best
+    /// size beats both edge sizes by more than their seeds' spread (and by
+    /// 0.005 at least): a plateau reaching an edge has no best size,
+    /// whatever a parabola through it says. Then N_opt ∝ C^a over the budgets
+    /// with an optimum. Nil without any point.
+    init?(metric: String, byBudget: [Double: [(width: Double, value: Double)]], higherIsBetter: Bool) {
+        let sign: Double = higherIsBetter ? 1 : -1
+        let budgets = byBudget.keys.sorted().map { c -> Budget in
+            let seeds = byBudget[c] ?? []
+            let means = Set(seeds.map(\.width)).sorted().compactMap { w -> (width: Double, mean: Double, std: Double)? in
+                SampleStatistics(seeds.filter { $0.width == w }.map(\.value)).map { (w, $0.mean, $0.std ?? 0) }
+            }
+            let fit = try? LogParabolaFit(x: seeds.map(\.width), y: seeds.map(\.value))
+            var optimum = fit?.interiorOptimum(higherIsBetter: higherIsBetter)
+            if let best = means.max(by: { sign * $0.mean < sign * $1.mean }), let first = means.first, let last = means.last {
+                let bends = [first, last].allSatisfy { edge in
+                    sign * (best.mean - edge.mean) > max(0.005, (best.std * best.std + edge.std * edge.std).squareRoot())
+                }
+                if !bends { optimum = nil }
+            }
+            return Budget(flops: c, seeds: seeds, means: means, fit: fit, optimum: optimum)
+        }
+        guard !budgets.isEmpty else { return nil }
+        let inside = budgets.compactMap { b in b.optimum.map { (b.flops, $0) } }
+        self.init(metric: metric, budgets: budgets, frontier: try? PowerLawFit(x: inside.map(\.0), y: inside.map(\.1)))
+    }
+
     /// The figure's title: the frontier where there is one, else what the
     /// curves are — how far the plateau of near-best widths reaches at each
     /// budget.
@@ -74,29 +102,8 @@ extension SweepResults {
             guard let c = Double(run.axisValues[b]), let w = Self.width(run.axisValues[h]), let y = run.final(metric) else { continue }
             byBudget[c, default: []].append((w, y))
         }
-        let budgets = byBudget.keys.sorted().map { c -> IsoFLOPAnalysis.Budget in
-            let seeds = byBudget[c] ?? []
-            let means = Set(seeds.map(\.width)).sorted().compactMap { w -> (width: Double, mean: Double, std: Double)? in
-                SampleStatistics(seeds.filter { $0.width == w }.map(\.value)).map { (w, $0.mean, $0.std ?? 0) }
-            }
-            let fit = try? LogParabolaFit(x: seeds.map(\.width), y: seeds.map(\.value))
-            // Every metric a sweep thresholds on (accuracy, success, return) is
-            // better higher. An optimum counts only where the data bend: the
-            // best width beats both edge widths by more than their seeds'
-            // spread (and by 0.005 at least) — a plateau reaching an edge has
-            // no best width, whatever
-            // a parabola through it says.
-            var optimum = fit?.interiorOptimum(higherIsBetter: true)
-            if let best = means.max(by: { $0.mean < $1.mean }), let first = means.first, let last = means.last {
-                let bends = [first, last].allSatisfy { edge in best.mean - edge.mean > max(0.005, (best.std * best.std + edge.std * edge.std).squareRoot()) }
-                if !bends { optimum = nil }
-            }
-            return IsoFLOPAnalysis.Budget(flops: c, seeds: seeds, means: means, fit: fit, optimum: optimum)
-        }
-        guard !budgets.isEmpty else { return nil }
-        let inside = budgets.compactMap { b in b.optimum.map { (b.flops, $0) } }
-        let frontier = try? PowerLawFit(x: inside.map(\.0), y: inside.map(\.1))
-        return IsoFLOPAnalysis(metric: metric, budgets: budgets, frontier: frontier)
+        // Every metric a sweep thresholds on (accuracy, success, return) is better higher.
+        return IsoFLOPAnalysis(metric: metric, byBudget: byBudget, higherIsBetter: true)
     }
 
     /// `isoflop.svg`: final metric vs width per budget with its parabola and

@@ -224,8 +224,8 @@ public struct SweepSpec: Sendable, Equatable {
         }
         let budgetGiven = axes.contains { $0.flag == Self.flopBudget } || base.contains { $0.flag == Self.flopBudget }
         if budgetGiven {
-            if axes.contains(where: { $0.flag == "total-timesteps" }) || base.contains(where: { $0.flag == "total-timesteps" }) {
-                throw fail("\"flop-budget\" sets --total-timesteps from each run's FLOPs per env step: give one or the other")
+            for flag in ["total-timesteps", "sft-steps"] where axes.contains(where: { $0.flag == flag }) || base.contains(where: { $0.flag == flag }) {
+                throw fail("\"flop-budget\" sets --\(flag) from each run's FLOPs per \(flag == "sft-steps" ? "SFT step" : "env step"): give one or the other")
             }
             let values = (axes.first { $0.flag == Self.flopBudget }?.values ?? []) + base.filter { $0.flag == Self.flopBudget }.map(\.value)
             if let bad = values.first(where: { Double($0).map { !($0.isFinite && $0 > 0) } ?? true }) {

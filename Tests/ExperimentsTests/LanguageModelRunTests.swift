@@ -199,4 +199,42 @@ final class LanguageModelRunTests: XCTestCase {
             }
         }
     }
+
+    /// A FLOP budget buys the SFT steps whose FLOPs (sft.csv's `flops`) add
+    /// up to it, within one step; eval.csv's greedy rows hold the held-out
+    /// loss and the model's size.
+    func testFLOPBudgetSetsSFTStepsAndTheEvaluationHoldsTheHeldOutLoss() throws {
+        let dir = try TemporaryDirectory()
+        var config = try Self.tinyConfig(runsDir: dir.path, name: "budget")
+        config.languageModel?.rlSteps = 0
+        let budget = 4e9
+        let steps = try config.sftSteps(forFLOPBudget: budget)
+        config.languageModel?.sft.steps = steps
+        XCTAssertEqual(Double(try config.sftSteps(forFLOPBudget: 2 * budget)) / Double(steps), 2, accuracy: 0.02)
+        var wider = config
+        wider.languageModel?.dModel = 32
+        XCTAssertLessThan(try wider.sftSteps(forFLOPBudget: budget), steps / 2, "a wider model reads fewer tokens")
+
+        let (directory, outcome) = try TrainingRun.start(config, options: RunFixtures.quiet())
+        XCTAssertEqual(outcome, .finished)
+        let sft = try CSVTable(path: directory.file("sft.csv"))
+        let flops = try sft.doubles("flops").compactMap { $0 }
+        XCTAssertEqual(flops.count, steps)
+        XCTAssertEqual(flops.last ?? 0, budget, accuracy: budget / Double(steps))
+
+        let evaluations = try CSVTable(path: directory.evaluations)
+        let selection = try evaluations.column("selection"), loss = try evaluations.doubles("loss")
+        let parameters = try evaluations.doubles("parameters"), nonEmbedding = try evaluations.doubles("non_embedding_parameters")
+        for i in selection.indices {
+            if selection[i] == "greedy" {
+                XCTAssertGreaterThan(loss[i] ?? 0, 0)
+                XCTAssertLessThan(loss[i] ?? .infinity, 3, "below chance over the vocabulary after SFT")
+                let shape = try XCTUnwrap(config.languageModel).transformerConfig()
+                XCTAssertEqual(parameters[i], Double(shape.parameterCount()))
+                XCTAssertEqual(nonEmbedding[i], Double(shape.parameterCount(includingEmbeddings: false)))
+            } else {
+                XCTAssertNil(loss[i])
+            }
+        }
+    }
 }

@@ -124,3 +124,73 @@ final class SweepLanguageModelFigureTests: XCTestCase {
         XCTAssertTrue(SweepResults(spec: spec, runs: [mlp]).languageModelFigures().isEmpty)
     }
 }
+
+/// The language model's IsoFLOP profiles and the methods figure, from
+/// synthetic runs of known optimum and known curves.
+final class SweepLanguageModelComputeFigureTests: XCTestCase {
+    /// A run of an LM IsoFLOP sweep whose held-out loss after SFT is
+    /// 10^(−1 + (log10 N − log10 N_opt)²), N_opt = 1e4·(C/1e11)^0.5.
+    private func isoRun(budget c: Double, parameters n: Double, seed: String) -> SweepRunData {
+        let offset = log10(n) - log10(1e4 * pow(c / 1e11, 0.5))
+        let loss = pow(10, -1 + offset * offset + (seed == "1" ? 0.002 : -0.002))
+        let columns = ["phase", "step", "digits", "selection", "accuracy", "loss", "parameters", "non_embedding_parameters"]
+        let rows = (1...3).flatMap { d in
+            [["sft", "100", String(d), "greedy", CSVField.double(1 - loss).text, CSVField.double(loss).text, CSVField.double(n).text, CSVField.double(0.8 * n).text],
+             ["sft", "100", String(d), "sample", "0.4", "", "", ""]]
+        }
+        let budget = CSVField.double(c).text
+        return SweepRunData(point: "flop-budget=\(budget)_d-model=\(Int(n))", seed: seed, axisValues: [budget, String(Int(n))], batchSize: 256,
+                            progress: CSVTable(columns: ["step", "accuracy"], rows: [["0", "0.5"]]),
+                            evaluations: CSVTable(columns: columns, rows: rows))
+    }
+
+    func testLanguageModelIsoFLOPRecoversTheOptimaAndTheExponent() throws {
+        let budgets = [1e11, 4e11, 1.6e12]
+        let sizes = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3, 64e3, 128e3, 256e3]
+        let spec = try SweepSpec(json: #"{"base": {"env": "arithmetic", "policy": "transformer"}, "axes": {"flop-budget": [1e11, 4e11, 1.6e12], "d-model": [1, 2, 3, 4, 5, 6, 7, 8, 9]}, "seeds": [1, 2]}"#)
+        let runs = budgets.flatMap { c in sizes.flatMap { n in ["1", "2"].map { isoRun(budget: c, parameters: n, seed: $0) } } }
+        let results = SweepResults(spec: spec, runs: runs)
+        let analysis = try XCTUnwrap(results.languageModelIsoFLOP())
+        for (budget, c) in zip(analysis.budgets, budgets) {
+            let expected = 1e4 * pow(c / 1e11, 0.5)
+            XCTAssertEqual(try XCTUnwrap(budget.optimum), expected, accuracy: 0.01 * expected)
+        }
+        XCTAssertEqual(try XCTUnwrap(analysis.frontier).exponent, 0.5, accuracy: 1e-6)
+        // Without embeddings N is 0.8 N here: the same exponent, optima 0.8× as large.
+        let nonEmbedding = try XCTUnwrap(results.languageModelIsoFLOP(nonEmbedding: true))
+        XCTAssertEqual(try XCTUnwrap(nonEmbedding.budgets[0].optimum), 8e3, accuracy: 80)
+        // The raw argmin: the swept size nearest the optimum (1e4 → 8k or 16k; 2e4 → 16k; 4e4 → 32k).
+        let text = try XCTUnwrap(results.languageModelIsoFLOPText())
+        XCTAssertTrue(text.contains("C 4e+11: argmin 16k, vertex 20k"), text)
+        XCTAssertTrue(text.contains("All parameters: N_opt ∝ C^0.50 ± 0.00 (r² 1.00, vertex, 3 budgets)"), text)
+
+        let figure = try XCTUnwrap(results.figures().first { $0.file == "lm-isoflop.svg" })
+        XCTAssertTrue(figure.title.hasPrefix("At a fixed SFT budget held-out loss is a U in model size; the best size grows as C^0.50 (3 of 3 budgets"), figure.title)
+        XCTAssertEqual(SVGElements.parse(figure.figure.svg()).count("g", class: "panel"), 3)
+    }
+
+    /// Two algorithms from one SFT start: accuracy against the completion
+    /// tokens sampled so far; the title compares them where the shorter stops.
+    func testMethodsAreComparedAtEqualSampledTokens() throws {
+        let spec = try SweepSpec(json: #"{"base": {"env": "arithmetic", "policy": "transformer"}, "axes": {"algo": ["expert-iteration", "dr-grpo"]}, "seeds": [1]}"#)
+        func run(_ algo: String, tokensPerStep: Double, gain: Double) -> SweepRunData {
+            var rows: [[String]] = []
+            for (phase, step) in [("sft", 0), ("rl", 10), ("rl", 20)] {
+                for selection in ["greedy", "sample"] {
+                    for d in 1...3 {
+                        let accuracy = (selection == "greedy" ? 0.5 : 0.4) + gain * Double(step)
+                        rows.append([phase, String(step), String(d), selection, CSVField.double(accuracy).text, "0", String(10 + step)])
+                    }
+                }
+            }
+            return SweepRunData(point: "algo=\(algo)", seed: "1", axisValues: [algo], batchSize: 256,
+                                progress: CSVTable(columns: ["step", "sampled_tokens"], rows: (0...20).map { [String($0), $0 == 0 ? "" : CSVField.double(tokensPerStep).text] }),
+                                evaluations: CSVTable(columns: ["phase", "step", "digits", "selection", "accuracy", "think_fraction", "completion_tokens_mean"], rows: rows))
+        }
+        // Expert iteration samples 1,000 tokens a step, Dr. GRPO 2,000: at 20,000 tokens Dr. GRPO is at step 10.
+        let results = SweepResults(spec: spec, runs: [run("expert-iteration", tokensPerStep: 1000, gain: 0.02), run("dr-grpo", tokensPerStep: 2000, gain: 0.01)])
+        let figure = try XCTUnwrap(results.languageModelFigures().first { $0.file == "rl-methods.svg" })
+        XCTAssertEqual(figure.title, "From one SFT start, after 20k sampled tokens, 3-digit held-out accuracy of one sample: 40% → expert-iteration 80%, dr-grpo 50% (greedy: 50% → expert-iteration 90%, dr-grpo 60%)")
+        XCTAssertEqual(SVGElements.parse(figure.figure.svg()).count("g", class: "panel"), 3)
+    }
+}

@@ -120,6 +120,7 @@ final class SweepFLOPBudgetTests: XCTestCase {
             do { _ = try SweepSpec(json: json, source: "s.json"); return "no error" } catch { return "\(error)" }
         }
         XCTAssertTrue(error(#"{"axes": {"flop-budget": [1e10], "total-timesteps": [1000]}}"#).contains("give one or the other"))
+        XCTAssertTrue(error(#"{"base": {"sft-steps": 100}, "axes": {"flop-budget": [1e10]}}"#).contains("sets --sft-steps from each run's FLOPs per SFT step: give one or the other"))
         XCTAssertTrue(error(#"{"axes": {"flop-budget": [-5]}}"#).contains("positive numbers of FLOPs"))
         XCTAssertTrue(error(#"{"axes": {"flop-budget": ["lots"]}}"#).contains("positive numbers of FLOPs"))
     }

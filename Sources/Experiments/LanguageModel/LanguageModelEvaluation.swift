@@ -74,6 +74,32 @@ enum LanguageModelEvaluation {
         return Result(row: row, solved: solved)
     }
 
+    /// SFT's loss on problems it never trained on: the mean cross-entropy
+    /// per completion token of the worked examples of `problems`, each
+    /// written THINK with probability `thinkFraction` (drawn from `formats`),
+    /// as SFT's own examples are. What the IsoFLOP profiles compare.
+    static func heldOutLoss<Task: TextTask>(
+        _ model: Transformer, task: Task, problems: [Task.Problem], thinkFraction: Double, formats: RNG,
+        workspace: inout Transformer.Workspace
+    ) -> Double {
+        var formats = formats
+        let examples = problems.map { problem in
+            let format: CompletionFormat = formats.uniformDouble() < thinkFraction ? .think : .direct
+            return (prompt: task.prompt(for: problem), completion: task.completion(for: problem, format: format))
+        }
+        let completionTokens = examples.reduce(0) { $0 + $1.completion.count }
+        var total = 0.0
+        for start in stride(from: 0, to: examples.count, by: 64) {
+            let chunk = examples[start ..< min(start + 64, examples.count)]
+            let batch = TokenBatch(chunk.map { $0.prompt + $0.completion })
+            let mask = batch.completionMask(promptLengths: chunk.map(\.prompt.count))
+            let logits = model.forward(batch, workspace: &workspace)
+            total += SoftmaxCrossEntropy.loss(logits: logits, targets: batch.nextTokenTargets, mask: mask,
+                                              normaliser: Float(max(completionTokens, 1))).loss
+        }
+        return total
+    }
+
     /// `rltrain eval RUN` on a language-model run: the checkpoint's model on
     /// held-out problems as the environment's flags ask; one line to the
     /// console, `--show K` solved problems, one row appended to `eval.csv`.

@@ -53,7 +53,8 @@ struct LanguageModelLoop<Task: TextTask> {
     }
     static var evaluationColumns: [String] {
         ["phase", "step", "digits", "difficulty", "problems", "samples", "temperature", "selection", "accuracy", "coverage",
-         "think_fraction", "completion_tokens_mean", "tokens_per_second", "think_budget"]
+         "think_fraction", "completion_tokens_mean", "tokens_per_second", "think_budget", "loss", "parameters",
+         "non_embedding_parameters"]
     }
 
     init(task: Task, config: RunConfig, settings: LanguageModelSettings, directory: RunDirectory, resuming: Bool,
@@ -135,9 +136,7 @@ struct LanguageModelLoop<Task: TextTask> {
 
         // 1. Supervised fine-tuning on worked examples.
         if sftStepsDone < sftSteps {
-            var exampleSeed = root.stream("worked-examples")
-            let examples = task.workedExamples(count: settings.sftExamples, seed: exampleSeed.next(),
-                                               mix: .mixed(thinkFraction: settings.sftThinkFraction))
+            let examples = Self.workedExamples(task: task, settings: settings, seed: config.ppo.seed)
             var order = ExampleOrder(count: examples.count, root: root.stream("sft-order"))
             while sftStepsDone < sftSteps {
                 let step = sftStepsDone
@@ -281,6 +280,13 @@ struct LanguageModelLoop<Task: TextTask> {
         return .finished
     }
 
+    /// SFT's worked examples: the run's seed and settings alone fix them.
+    static func workedExamples(task: Task, settings: LanguageModelSettings, seed: UInt64) -> [TextExample] {
+        var exampleSeed = RNG(seed: seed).stream("worked-examples")
+        return task.workedExamples(count: settings.sftExamples, seed: exampleSeed.next(),
+                                   mix: .mixed(thinkFraction: settings.sftThinkFraction))
+    }
+
     /// A log to append to: created afresh before its first row, else cut to
     /// the rows the checkpoint counts.
     private static func log(_ path: String, columns: [String], keepingRows rows: Int) throws -> CSVWriter {
@@ -320,7 +326,16 @@ struct LanguageModelLoop<Task: TextTask> {
         var row = LanguageModelEvaluation.measure(model, task: task, problems: problems, samples: 1, temperature: temperature,
                                                   select: .majority, seed: config.ppo.seed, sampler: &sampler).row
         row.merge(["phase": .text(phase), "step": .int(step), "digits": .int(digits)]) { $1 }
-        if temperature > 0 { row["selection"] = .text("sample") }
+        if temperature > 0 {
+            row["selection"] = .text("sample")
+        } else {
+            // The greedy row also gives the next-token loss on the same problems' worked examples, and the model's size.
+            row["loss"] = .double(LanguageModelEvaluation.heldOutLoss(
+                model, task: task, problems: problems, thinkFraction: settings.sftThinkFraction,
+                formats: RNG(seed: config.ppo.seed).stream("held-out-formats", digits), workspace: &workspace))
+            row["parameters"] = .int(model.config.parameterCount())
+            row["non_embedding_parameters"] = .int(model.config.parameterCount(includingEmbeddings: false))
+        }
         return row
     }
 
