@@ -134,7 +134,13 @@ extension SweepResults {
             title = String(format: "At a fixed SFT budget held-out loss is a U in model size; the best size grows as C^%.2f (%d of %d budgets with an interior minimum)",
                            f.exponent, inside, analysis.budgets.count)
         } else {
-            title = "Held-out loss against model size per SFT budget: \(inside) of \(analysis.budgets.count) budgets have an interior minimum"
+            // No frontier: say where each budget's lowest mean loss is.
+            let argmins = analysis.budgets.compactMap { b in b.means.min { $0.mean < $1.mean }.map(\.width) }
+            let place = Set(argmins).count == 1
+                ? "at \(Console.count(Int(argmins[0]))) parameters at every budget"
+                : "at " + argmins.map { Console.count(Int($0)) }.joined(separator: ", ") + " parameters as the budget grows"
+            title = "Held-out loss against model size per SFT budget: the lowest mean loss is \(place); "
+                + "\(inside) of \(analysis.budgets.count) budget\(analysis.budgets.count == 1 ? "" : "s") bend\(inside == 1 ? "s" : "") into an interior minimum"
         }
         let panels = [
             LinePlot(title: "Held-out loss after SFT vs parameters, per FLOP budget", xLabel: "parameters N (log scale)",
