@@ -136,7 +136,7 @@ struct LanguageModelLoop<Task: TextTask> {
 
         // 1. Supervised fine-tuning on worked examples.
         if sftStepsDone < sftSteps {
-            let examples = Self.workedExamples(task: task, settings: settings, seed: config.ppo.seed)
+            let examples = settings.workedExamples(for: task, seed: config.ppo.seed)
             var order = ExampleOrder(count: examples.count, root: root.stream("sft-order"))
             while sftStepsDone < sftSteps {
                 let step = sftStepsDone
@@ -278,13 +278,6 @@ struct LanguageModelLoop<Task: TextTask> {
         if isRoot { try writeCurves() }
         console.line("wrote \(directory.path)/{config.json, sft.csv, progress.csv, eval.csv, checkpoint.bin, curves.svg\(events == nil ? "" : ", events.out.tfevents.*")}")
         return .finished
-    }
-
-    /// SFT's worked examples: the run's seed and settings alone fix them.
-    static func workedExamples(task: Task, settings: LanguageModelSettings, seed: UInt64) -> [TextExample] {
-        var exampleSeed = RNG(seed: seed).stream("worked-examples")
-        return task.workedExamples(count: settings.sftExamples, seed: exampleSeed.next(),
-                                   mix: .mixed(thinkFraction: settings.sftThinkFraction))
     }
 
     /// A log to append to: created afresh before its first row, else cut to

@@ -44,6 +44,12 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
         ppo.maxGradNorm = 1
     }
 
+    /// SFT's worked examples on `task`: the run's seed and these settings alone fix them.
+    func workedExamples<Task: TextTask>(for task: Task, seed: UInt64) -> [TextExample] {
+        var exampleSeed = RNG(seed: seed).stream("worked-examples")
+        return task.workedExamples(count: sftExamples, seed: exampleSeed.next(), mix: .mixed(thinkFraction: sftThinkFraction))
+    }
+
     public func transformerConfig() throws(TransformerConfigError) -> TransformerConfig {
         try TransformerConfig(vocabularySize: Vocabulary.standard.count, context: context, layers: layers, dModel: dModel, heads: heads)
     }

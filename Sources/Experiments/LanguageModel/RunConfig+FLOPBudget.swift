@@ -14,17 +14,10 @@ extension RunConfig {
             throw ConfigError("a FLOP budget sets --sft-steps of a --policy transformer run on a text task")
         }
         let shape = try settings.transformerConfig()
-        let perStep = Self.meanSFTStepFLOPs(task: task, settings: settings, shape: shape, seed: ppo.seed)
-        return max(1, Int((budget / perStep).rounded()))
-    }
-
-    private static func meanSFTStepFLOPs<Task: TextTask>(
-        task: Task, settings: LanguageModelSettings, shape: TransformerConfig, seed: UInt64
-    ) -> Double {
-        let lengths = LanguageModelLoop<Task>.workedExamples(task: task, settings: settings, seed: seed)
-            .map { $0.prompt.count + $0.completion.count }
+        let lengths = settings.workedExamples(for: task, seed: ppo.seed).map { $0.prompt.count + $0.completion.count }
         let perExample = (shape.forwardFLOPs(sequenceLengths: lengths) + shape.backwardFLOPs(sequenceLengths: lengths))
             / Double(max(lengths.count, 1))
-        return Double(settings.sft.batchSize) * perExample + Adam.flops(parameterCount: shape.parameterCount())
+        let perStep = Double(settings.sft.batchSize) * perExample + Adam.flops(parameterCount: shape.parameterCount())
+        return max(1, Int((budget / perStep).rounded()))
     }
 }
