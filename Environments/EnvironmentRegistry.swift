@@ -8,6 +8,7 @@ public enum EnvironmentRegistry {
         GridworldSettings.self,
         ArithmeticSettings.self,
         MultiplicationSettings.self,
+        CountdownSettings.self,
     ]
 
     private static let registered = Mutex<[any EnvironmentSettings.Type]>([])

@@ -4,7 +4,8 @@
 /// Well-formed means: a mode token first; `<eos>` last and nowhere else; for
 /// THINK exactly one `>`, and working of vocabulary tokens other than the
 /// mode tokens, `<eos>` and `<pad>`; for DIRECT no working at all; and an
-/// answer of at least one digit and nothing else.
+/// answer of at least one answer token (a digit, unless the task says
+/// otherwise) and nothing else.
 public struct TextCompletion: Sendable, Hashable {
     /// The format its first token announces; nil if that is not a mode token.
     public let format: CompletionFormat?
@@ -15,7 +16,10 @@ public struct TextCompletion: Sendable, Hashable {
     /// malformed completion has no answer to compare.
     public let answer: [Int]?
 
-    public init(parsing tokens: [Int]) {
+    /// Reads `tokens` written in `vocabulary`, whose answers are made of
+    /// the tokens `isAnswerToken` accepts (digits by default).
+    public init(parsing tokens: [Int], vocabulary: Vocabulary = .standard,
+                isAnswerToken: (Int) -> Bool = Vocabulary.isDigit) {
         guard let first = tokens.first, let format = CompletionFormat.allCases.first(where: { $0.modeToken == first }) else {
             self.format = nil
             working = []
@@ -29,12 +33,12 @@ public struct TextCompletion: Sendable, Hashable {
         if format == .think {
             let mark = body.firstIndex(of: Vocabulary.answerMark)
             working = Array(body[..<(mark ?? body.endIndex)])
-            wellFormed = wellFormed && mark != nil && working.allSatisfy(Self.isWorkingToken)
+            wellFormed = wellFormed && mark != nil && working.allSatisfy { Self.isWorkingToken($0, vocabulary: vocabulary) }
             body = body[(mark.map { $0 + 1 } ?? body.endIndex)...]
         } else {
             working = []
         }
-        wellFormed = wellFormed && !body.isEmpty && body.allSatisfy(Vocabulary.isDigit)
+        wellFormed = wellFormed && !body.isEmpty && body.allSatisfy(isAnswerToken)
         answer = wellFormed ? Array(body) : nil
     }
 
@@ -54,8 +58,8 @@ public struct TextCompletion: Sendable, Hashable {
         return steps
     }
 
-    private static func isWorkingToken(_ token: Int) -> Bool {
-        (0..<Vocabulary.standard.count).contains(token)
+    private static func isWorkingToken(_ token: Int, vocabulary: Vocabulary) -> Bool {
+        (0..<vocabulary.count).contains(token)
             && ![Vocabulary.think, Vocabulary.direct, Vocabulary.answerMark, Vocabulary.eos, Vocabulary.pad].contains(token)
     }
 }

@@ -3,12 +3,12 @@
 extension TextTask {
     public func reward(of completion: [Int], for problem: Problem) -> Double {
         guard completion.count <= maxCompletionLength(for: problem) else { return 0 }
-        return TextCompletion(parsing: completion).answer == answer(for: problem) ? 1 : 0
+        return read(completion).answer == answer(for: problem) ? 1 : 0
     }
 
     public func stepCorrectness(of completion: [Int], for problem: Problem) -> [Bool] {
         let expected = workingSteps(for: problem)
-        return TextCompletion(parsing: completion).steps.enumerated().map { index, step in
+        return read(completion).steps.enumerated().map { index, step in
             index < expected.count && step == expected[index]
         }
     }
@@ -20,6 +20,6 @@ extension TextTask {
 
     /// Tokens of working a completion wrote before its answer: 0 for DIRECT.
     public func thinkingLength(of completion: [Int]) -> Int {
-        TextCompletion(parsing: completion).thinkingLength
+        read(completion).thinkingLength
     }
 }

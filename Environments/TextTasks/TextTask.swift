@@ -12,8 +12,19 @@ import RL
 public protocol TextTask: Sendable {
     associatedtype Problem: Sendable, Hashable
 
-    /// Digits per operand that training problems are drawn with.
+    /// The sizes training problems are drawn with: digits per operand for
+    /// arithmetic, numbers given for countdown. Evaluation, `eval.csv`'s
+    /// `digits` column and the figures group problems by it.
     var digits: ClosedRange<Int> { get }
+    /// What `digits` counts, singular: `digit` (the default), `number`.
+    var sizeUnit: String { get }
+
+    /// The tokens prompts and completions are written in: `.standard`
+    /// unless the task needs more (their ids then follow the standard ones).
+    var vocabulary: Vocabulary { get }
+    /// Whether `token` may appear in an answer (after `>`, or after `D`):
+    /// digits by default.
+    func isAnswerToken(_ token: Int) -> Bool
 
     /// A training problem: never a held-out one.
     func trainingProblem(rng: inout RNG) -> Problem
@@ -26,7 +37,7 @@ public protocol TextTask: Sendable {
     func heldOutProblems(count: Int, digits: Int, seed: UInt64) -> [Problem]
     func isHeldOut(_ problem: Problem) -> Bool
 
-    /// Digits per operand.
+    /// The problem's size, as `digits` counts it.
     func digits(of problem: Problem) -> Int
     /// What makes the problem hard, for grouping results: `"3 digits"`, `"×7"`.
     func difficulty(of problem: Problem) -> String
@@ -48,9 +59,38 @@ public protocol TextTask: Sendable {
     /// The most tokens a completion may have: a sampler's limit, and a longer
     /// completion scores 0. Defaults to twice the THINK worked example.
     func maxCompletionLength(for problem: Problem) -> Int
+    /// The most tokens a prompt and its worked THINK completion take for
+    /// problems of size `digits`: what the model's context must hold.
+    /// Defaults to one held-out problem's, for tasks whose lengths are fixed
+    /// by the size.
+    func longestWorkedSequence(digits: Int) -> Int
+    /// The attempts a completion's working makes at the problem, and whether
+    /// it tried again after one that missed: a task whose working is a
+    /// search counts them (`eval.csv`'s `attempts_mean`, `retry_fraction`);
+    /// nil (the default) for one whose working is a single derivation.
+    func attempts(of completion: [Int], for problem: Problem) -> (count: Int, retriedAfterMiss: Bool)?
 }
 
 extension TextTask {
+    public var vocabulary: Vocabulary { .standard }
+
+    public var sizeUnit: String { "digit" }
+
+    public func attempts(of completion: [Int], for problem: Problem) -> (count: Int, retriedAfterMiss: Bool)? { nil }
+
+    public func isAnswerToken(_ token: Int) -> Bool { Vocabulary.isDigit(token) }
+
+    /// A completion read back with this task's answer tokens.
+    public func read(_ completion: [Int]) -> TextCompletion {
+        TextCompletion(parsing: completion, vocabulary: vocabulary, isAnswerToken: isAnswerToken)
+    }
+
+    public func longestWorkedSequence(digits: Int) -> Int {
+        var rng = RNG(seed: 0)
+        let problem = heldOutProblem(digits: digits, rng: &rng)
+        return prompt(for: problem).count + completion(for: problem, format: .think).count
+    }
+
     public func heldOutProblems(count: Int, digits: Int, seed: UInt64) -> [Problem] {
         var rng = RNG(seed: seed).stream("eval-problems", digits)
         return (0..<max(count, 0)).map { _ in heldOutProblem(digits: digits, rng: &rng) }

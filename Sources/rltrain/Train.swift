@@ -62,6 +62,7 @@ struct Train: ParsableCommand {
         ppo.apply(to: &config.ppo, envsPerWorker: &config.run.envsPerWorker)
         ppo.apply(to: &config.network)
         try config.applyEnvironmentArguments(environmentArguments)
+        if languageModel.context == nil { config.fitContextToTextTask() }
         runOptions.apply(to: &config.run)
         try config.validate()
         return config

@@ -165,9 +165,9 @@ final class LanguageModelRunTests: XCTestCase {
         let forced = try CSVTable(path: directory.evaluations)
         XCTAssertEqual(forced.rows.last.map { Dictionary(uniqueKeysWithValues: zip(forced.columns, $0)) }?["think_budget"], "3")
         let config = try RunRecord.read(from: directory).config
-        let model = try LanguageModelCheckpoint.model(try LanguageModelCheckpoint.read(from: directory, config: config).parameters,
-                                                      config: try XCTUnwrap(config.languageModel).transformerConfig(), directory: directory)
         let task = try XCTUnwrap(config.environment as? ArithmeticSettings).textTask
+        let model = try LanguageModelCheckpoint.model(try LanguageModelCheckpoint.read(from: directory, config: config).parameters,
+                                                      config: try XCTUnwrap(config.languageModel).transformerConfig(for: task), directory: directory)
         var sampler = CompletionSampler(config: model.config, workers: 1)
         let problems = task.heldOutProblems(count: 12, digits: 2, seed: 1)
         for budget in [1, 3] {
@@ -229,7 +229,7 @@ final class LanguageModelRunTests: XCTestCase {
             if selection[i] == "greedy" {
                 XCTAssertGreaterThan(loss[i] ?? 0, 0)
                 XCTAssertLessThan(loss[i] ?? .infinity, 3, "below chance over the vocabulary after SFT")
-                let shape = try XCTUnwrap(config.languageModel).transformerConfig()
+                let shape = try XCTUnwrap(config.languageModel).transformerConfig(for: AdditionTextTask())
                 XCTAssertEqual(parameters[i], Double(shape.parameterCount()))
                 XCTAssertEqual(nonEmbedding[i], Double(shape.parameterCount(includingEmbeddings: false)))
             } else {

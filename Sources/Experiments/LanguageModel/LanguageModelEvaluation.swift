@@ -36,15 +36,23 @@ enum LanguageModelEvaluation {
         let seconds = (clock.now - start).seconds
         var solved: [(prompt: [Int], completion: [Int], right: Bool)] = []
         var (chosenRight, covered) = (0, 0)
+        // A search's attempts and retries over every completion (tasks that count them).
+        var (attempts, retries, searched) = (0, 0, 0)
         for (i, problem) in problems.enumerated() {
             let group = completions[(i * samples)..<((i + 1) * samples)].map(\.tokens)
+            for tokens in group {
+                guard let made = task.attempts(of: tokens, for: problem) else { continue }
+                attempts += made.count
+                retries += made.retriedAfterMiss ? 1 : 0
+                searched += 1
+            }
             let right = group.map { task.reward(of: $0, for: problem) == 1 }
             // Majority: the most frequent well-formed answer (the first to reach the count on ties).
             var votes: [[Int]: Int] = [:]
             var chosen = 0
             var best = 0
             for (s, tokens) in group.enumerated() {
-                guard let answer = TextCompletion(parsing: tokens).answer else { continue }
+                guard let answer = task.read(tokens).answer else { continue }
                 votes[answer, default: 0] += 1
                 if votes[answer]! > best { (best, chosen) = (votes[answer]!, s) }
             }
@@ -70,6 +78,8 @@ enum LanguageModelEvaluation {
             "completion_tokens_mean": .double(Double(tokens) / Double(max(completions.count, 1))),
             "tokens_per_second": .double(Double(tokens) / seconds),
             "think_budget": thinkBudget.map { .int($0) } ?? .missing,
+            "attempts_mean": searched > 0 ? .double(Double(attempts) / Double(searched)) : .missing,
+            "retry_fraction": searched > 0 ? .double(Double(retries) / Double(searched)) : .missing,
         ]
         return Result(row: row, solved: solved)
     }
@@ -118,20 +128,20 @@ enum LanguageModelEvaluation {
             throw ConfigFileError("\(directory.path) has no checkpoint yet: nothing to evaluate")
         }
         let saved = try LanguageModelCheckpoint.read(from: directory, config: config)
-        let shape = try languageModel.transformerConfig()
-        let model = try LanguageModelCheckpoint.model(saved.parameters, config: shape, directory: directory)
         let task = request.task
+        let shape = try languageModel.transformerConfig(for: task)
+        let model = try LanguageModelCheckpoint.model(saved.parameters, config: shape, directory: directory)
         let digits = request.digits ?? task.digits.upperBound
         var sampler = CompletionSampler(config: shape, workers: request.search.workers ?? config.ppo.workers)
         let problems = task.heldOutProblems(count: request.problems, digits: digits, seed: config.ppo.seed)
-        let longest = problems.map { task.prompt(for: $0).count + task.completion(for: $0, format: .think).count }.max() ?? 0
+        let longest = task.longestWorkedSequence(digits: digits)
         if longest > shape.context {
-            throw ConfigError("--digits \(digits): a prompt and its worked completion take \(longest) tokens, more than the model's context of \(shape.context)")
+            throw ConfigError("problems of size \(digits): a prompt and its worked completion take \(longest) tokens, more than the model's context of \(shape.context)")
         }
         let result = measure(model, task: task, problems: problems, samples: request.search.samples,
                              temperature: request.search.effectiveTemperature, select: request.search.select,
                              thinkBudget: request.thinkBudget, seed: config.ppo.seed, sampler: &sampler)
-        let vocabulary = Vocabulary.standard
+        let vocabulary = task.vocabulary
         for example in result.solved.prefix(request.show) {
             console.line("\(vocabulary.decode(example.prompt)) \(vocabulary.decode(example.completion)) \(example.right ? "✓" : "✗")")
         }
@@ -142,7 +152,7 @@ enum LanguageModelEvaluation {
             + (request.thinkBudget.map { ", working cut at \($0) tokens" } ?? "")
         let shown: String = if case .double(let a)? = row["accuracy"] { Console.percent(a) } else { "–" }
         let coverage: String = if case .double(let c)? = row["coverage"] { Console.percent(c) } else { "–" }
-        console.line("\(digits)-digit problems, \(label): \(request.search.select == .oracle ? "pass@\(request.search.samples) \(coverage)" : "\(shown) exact match") (\(problems.count) problems)")
+        console.line("\(digits)-\(task.sizeUnit) problems, \(label): \(request.search.select == .oracle ? "pass@\(request.search.samples) \(coverage)" : "\(shown) exact match") (\(problems.count) problems)")
         try EvaluationLog.append([row], columns: LanguageModelLoop<S.Task>.evaluationColumns, to: directory)
     }
 }

@@ -23,12 +23,12 @@ public enum LanguageModelExport {
             throw ConfigFileError("\(directory.path) has no checkpoint yet: nothing to export")
         }
         let saved = try LanguageModelCheckpoint.read(from: directory, config: record.config)
-        let shape = try settings.transformerConfig()
+        let shape = try settings.transformerConfig(for: task)
         let model = try LanguageModelCheckpoint.model(saved.parameters, config: shape, directory: directory)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let files = ["model.safetensors", "config.json", "check.json"].map { (output as NSString).appendingPathComponent($0) }
         try AtomicFile.write(safetensors(model), to: files[0])
-        try AtomicFile.write(try json(configObject(shape)), to: files[1])
+        try AtomicFile.write(try json(configObject(shape, vocabulary: task.vocabulary)), to: files[1])
         let sequence = checkSequence(task, seed: record.config.ppo.seed, context: shape.context)
         var workspace = Transformer.Workspace()
         let logits = model.forward(TokenBatch([sequence]), workspace: &workspace)
@@ -78,13 +78,13 @@ public enum LanguageModelExport {
         return data
     }
 
-    static func configObject(_ shape: TransformerConfig) -> [String: Any] {
+    static func configObject(_ shape: TransformerConfig, vocabulary: Vocabulary) -> [String: Any] {
         [
             "model_type": "rltrain-gpt", "vocab_size": shape.vocabularySize, "n_positions": shape.context,
             "n_layer": shape.layers, "n_embd": shape.dModel, "n_head": shape.heads, "layer_norm_epsilon": Double(LayerNorm.epsilon),
             "activation_function": "gelu_new", "pre_layer_norm": true, "lm_head_bias": false,
             "weight_layout": "[inputs, outputs]: y = x @ W + b; lm_head.weight is [n_embd, vocab_size]",
-            "vocabulary": Vocabulary.standard.tokens,
+            "vocabulary": vocabulary.tokens,
         ]
     }
 

@@ -54,7 +54,7 @@ struct LanguageModelLoop<Task: TextTask> {
     static var evaluationColumns: [String] {
         ["phase", "step", "digits", "difficulty", "problems", "samples", "temperature", "selection", "accuracy", "coverage",
          "think_fraction", "completion_tokens_mean", "tokens_per_second", "think_budget", "loss", "parameters",
-         "non_embedding_parameters"]
+         "non_embedding_parameters", "attempts_mean", "retry_fraction"]
     }
 
     init(task: Task, config: RunConfig, settings: LanguageModelSettings, directory: RunDirectory, resuming: Bool,
@@ -69,7 +69,7 @@ struct LanguageModelLoop<Task: TextTask> {
         }
         self.algorithm = algorithm
         root = RNG(seed: config.ppo.seed)
-        let shape = try settings.transformerConfig()
+        let shape = try settings.transformerConfig(for: task)
         sampler = CompletionSampler(config: shape, workers: config.ppo.workers)
         if resuming {
             let saved = try LanguageModelCheckpoint.read(from: directory, config: config)
@@ -107,7 +107,7 @@ struct LanguageModelLoop<Task: TextTask> {
             return .alreadyFinished
         }
         console.line("rltrain \(RunRecord.currentVersion) · BLAS: \(BLAS.shared.version) · run directory \(directory.path)")
-        console.line("\(config.env) as text, \(task.digits.lowerBound)-\(task.digits.upperBound) digits · transformer \(model.config) (\(Console.count(model.parameterCount)) parameters) · SFT \(sftSteps) steps on \(settings.sftExamples) examples, then \(config.ppo.algorithm.rawValue) \(rlSteps) steps of \(settings.promptsPerStep)×\(config.ppo.groupSize) completions on \(config.ppo.workers) worker\(config.ppo.workers == 1 ? "" : "s") · seed \(config.ppo.seed)")
+        console.line("\(config.env) as text, \(task.digits.lowerBound)-\(task.digits.upperBound) \(task.sizeUnit)s · transformer \(model.config) (\(Console.count(model.parameterCount)) parameters) · SFT \(sftSteps) steps on \(settings.sftExamples) examples, then \(config.ppo.algorithm.rawValue) \(rlSteps) steps of \(settings.promptsPerStep)×\(config.ppo.groupSize) completions on \(config.ppo.workers) worker\(config.ppo.workers == 1 ? "" : "s") · seed \(config.ppo.seed)")
         if sftStepsDone > 0 || rlStepsDone > 0 {
             console.line("resuming after SFT step \(sftStepsDone)\(rlStepsDone > 0 ? " and RL step \(rlStepsDone)" : "")")
         }
@@ -214,7 +214,7 @@ struct LanguageModelLoop<Task: TextTask> {
                                              temperature: Float(settings.temperature), stopToken: Vocabulary.eos, rngs: &rngs)
             let scoreStart = clock.now
             // The checker's 1 or 0, less `--think-cost` per token of working.
-            let parsed = completions.map { TextCompletion(parsing: $0.tokens) }
+            let parsed = completions.map { task.read($0.tokens) }
             let rewards = completions.indices.map { i in
                 Float(task.reward(of: completions[i].tokens, for: problems[i / g]) - thinkCost * Double(parsed[i].thinkingLength))
             }
@@ -346,7 +346,7 @@ struct LanguageModelLoop<Task: TextTask> {
         let sampled = rows.filter { $0["selection"] == .text("sample") }
         return "held-out greedy accuracy " + greedy.map { row in
             let digits: Int = if case .int(let d)? = row["digits"] { d } else { 0 }
-            return "\(digits)d \(Console.percent(value(row, "accuracy")))"
+            return "\(digits)\(task.sizeUnit.prefix(1)) \(Console.percent(value(row, "accuracy")))"
         }.joined(separator: " · ")
             + " │ sampled: thinks " + sampled.map { String(format: "%.0f%%", 100 * value($0, "think_fraction")) }.joined(separator: " · ")
     }

@@ -50,8 +50,9 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
         return task.workedExamples(count: sftExamples, seed: exampleSeed.next(), mix: .mixed(thinkFraction: sftThinkFraction))
     }
 
-    public func transformerConfig() throws(TransformerConfigError) -> TransformerConfig {
-        try TransformerConfig(vocabularySize: Vocabulary.standard.count, context: context, layers: layers, dModel: dModel, heads: heads)
+    /// The transformer these settings build for `task` (its vocabulary sets the embedding and output sizes).
+    public func transformerConfig(for task: some TextTask) throws(TransformerConfigError) -> TransformerConfig {
+        try TransformerConfig(vocabularySize: task.vocabulary.count, context: context, layers: layers, dModel: dModel, heads: heads)
     }
 
     /// The first problem with settings that cannot run, in one line.

@@ -13,7 +13,7 @@ extension RunConfig {
         guard let settings = languageModel, let task = textTask else {
             throw ConfigError("a FLOP budget sets --sft-steps of a --policy transformer run on a text task")
         }
-        let shape = try settings.transformerConfig()
+        let shape = try settings.transformerConfig(for: task)
         let lengths = settings.workedExamples(for: task, seed: ppo.seed).map { $0.prompt.count + $0.completion.count }
         let perExample = (shape.forwardFLOPs(sequenceLengths: lengths) + shape.backwardFLOPs(sequenceLengths: lengths))
             / Double(max(lengths.count, 1))

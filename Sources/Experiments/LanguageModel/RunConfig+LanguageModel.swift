@@ -64,10 +64,14 @@ extension RunConfig {
     /// Prompt plus THINK completion of the longest problems the task trains
     /// and evaluates on.
     static func longestSequence<T: TextTask>(_ task: T) -> Int {
-        var rng = RNG(seed: 0)
-        return task.digits.map { digits in
-            let problem = task.heldOutProblem(digits: digits, rng: &rng)
-            return task.prompt(for: problem).count + task.completion(for: problem, format: .think).count
-        }.max() ?? 0
+        task.digits.map { task.longestWorkedSequence(digits: $0) }.max() ?? 0
+    }
+
+    /// When `--context` is not given and the default is too short for the
+    /// task's worked examples, the shortest multiple of 16 that holds them.
+    public mutating func fitContextToTextTask() {
+        guard var settings = languageModel, let needed = longestTextSequence, needed > settings.context else { return }
+        settings.context = (needed + 15) / 16 * 16
+        languageModel = settings
     }
 }
