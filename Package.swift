@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["RunStorage"], exclude: ["README.md"]),
         .target(
             name: "Environments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting"], path: "Environments",
-            exclude: ["README.md", "Arithmetic/README.md", "Multiplication/README.md", "TextTasks/README.md"]),
+            exclude: ["README.md", "Arithmetic/README.md", "Multiplication/README.md", "TextTasks/README.md", "Countdown/README.md"]),
         .target(
             name: "Experiments", dependencies: ["Tensor", "NN", "RL", "RunStorage", "Plotting", "Environments", "MPI"],
             exclude: ["README.md"]),

@@ -36,13 +36,19 @@ extension SweepResults {
     func languageModelFigures() -> [ReportFigure] {
         guard let think = textEvaluations("think_fraction"), let tokens = textEvaluations("completion_tokens_mean"),
               let accuracy = textEvaluations("accuracy") else { return [] }
+        // Whether the model chooses to think: some size's sampled think fraction strictly inside (0.05, 0.95) at some step.
+        let choosesMode = think.contains { key, values in
+            key.selection == "sample" && SampleStatistics(values).map { (0.05...0.95).contains($0.mean) } == true
+        }
         // One point (seeds only): its course over RL; several: the router or the methods side by side.
         if pointGroups.count == 1, let point = pointGroups[0].runs.first?.point {
-            return [thinkingOverRL(point: point, think: think, tokens: tokens, accuracy: accuracy),
+            return [choosesMode ? thinkingOverRL(point: point, think: think, tokens: tokens, accuracy: accuracy)
+                                : accuracyOverRL(accuracy: accuracy, tokens: tokens),
                     trainTimeCompute(point: point, accuracy: accuracy), testTimeCompute()].compactMap { $0 }
         }
-        return [router(think: think, tokens: tokens, accuracy: accuracy), rlMethods(accuracy: accuracy, tokens: tokens),
-                testTimeCompute()].compactMap { $0 }
+        let comparison = router(think: think, tokens: tokens, accuracy: accuracy) ?? rlMethods(accuracy: accuracy, tokens: tokens)
+            ?? accuracyOverRL(accuracy: accuracy, tokens: tokens)
+        return [comparison, testTimeCompute()].compactMap { $0 }
     }
 
     /// `lm-train-time-compute.svg`: held-out accuracy on the longest size
@@ -81,9 +87,9 @@ extension SweepResults {
         var references: [LinePlot.ReferenceLine] = []
         if let g = after("greedy") { references.append(.init(y: g, label: String(format: "after SFT, greedy %.0f%%", 100 * g))) }
         let sftText = String(format: "%.2g", sft.mean)
-        let title = String(format: "Sampled %d-digit accuracy goes from %.0f%% to %.0f%% over %.1f doublings of RL compute, after SFT's %@ FLOPs",
-                           longest, 100 * first.y, 100 * last.y, log2(last.x / first.x), sftText)
-        let panel = LinePlot(title: "\(longest)-digit problems, held out", xLabel: "RL FLOPs so far (log scale; SFT's not counted)",
+        let title = String(format: "Sampled %@ accuracy goes from %.0f%% to %.0f%% over %.1f doublings of RL compute, after SFT's %@ FLOPs",
+                           Self.adjective(sizeLabels()(longest)), 100 * first.y, 100 * last.y, log2(last.x / first.x), sftText)
+        let panel = LinePlot(title: "\(Self.adjective(sizeLabels()(longest))) problems, held out", xLabel: "RL FLOPs so far (log scale; SFT's not counted)",
                              yLabel: "exact-match accuracy", xScale: .log10, yRange: 0...1, series: [greedy, sampled],
                              referenceLines: references)
         return ReportFigure(file: "lm-train-time-compute.svg", title: title,
@@ -176,7 +182,7 @@ extension SweepResults {
                 values[TextEvaluationKey(point: point, digits: d, selection: selection, step: s)]
                     .flatMap(SampleStatistics.init).map { (Double(s), $0) }
             }
-            return LinePlot.Series(name: "\(d) digit\(d == 1 ? "" : "s")", means: stats, style: style, color: color)
+            return LinePlot.Series(name: sizeLabels()(d), means: stats, style: style, color: color)
         }
     }
 
@@ -224,8 +230,9 @@ extension SweepResults {
                             figure: Figure(title: title, panels: panels, columns: 2))
     }
 
-    private func problemsPerEvaluation(point: String) -> String {
-        for run in runs where run.point == point {
+    /// Held-out problems per size of an evaluation during training (of `point`'s runs, or any run's).
+    func problemsPerEvaluation(point: String? = nil) -> String {
+        for run in runs where point == nil || run.point == point {
             if let problems = try? run.evaluations?.doubles("problems").first, let n = problems { return Console.count(Int(n)) }
         }
         return "the"
@@ -253,7 +260,7 @@ extension SweepResults {
         // cost can split the seeds, which a band would hide).
         func byAxis(_ values: [TextEvaluationKey: [Double]], _ selection: String) -> [LinePlot.Series] {
             digits.enumerated().flatMap { color, d in
-                let name = "\(d) digit\(d == 1 ? "" : "s")"
+                let name = sizeLabels()(d)
                 let means = groups.compactMap { g in SampleStatistics(final(values, selection, d, g.point)).map { (x: g.x, y: $0.mean) } }
                 let seeds = groups.flatMap { g in final(values, selection, d, g.point).map { (x: g.x, y: $0) } }
                 return [LinePlot.Series(name: name, points: means, style: .line, color: color),
@@ -262,7 +269,7 @@ extension SweepResults {
         }
         // Seeds as points: a run's final greedy accuracy against its final sampled length, per size.
         let scatter = digits.enumerated().map { color, d in
-            LinePlot.Series(name: "\(d) digit\(d == 1 ? "" : "s")", points: groups.flatMap { g in
+            LinePlot.Series(name: sizeLabels()(d), points: groups.flatMap { g in
                 zip(final(tokens, "sample", d, g.point), final(accuracy, "greedy", d, g.point)).map { (x: $0, y: $1) }
             }, style: .markers, color: color)
         }

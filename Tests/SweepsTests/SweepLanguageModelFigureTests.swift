@@ -193,4 +193,42 @@ final class SweepLanguageModelComputeFigureTests: XCTestCase {
         XCTAssertEqual(figure.title, "From one SFT start, after 20k sampled tokens, 3-digit held-out accuracy of one sample: 40% → expert-iteration 80%, dr-grpo 50% (greedy: 50% → expert-iteration 90%, dr-grpo 60%)")
         XCTAssertEqual(SVGElements.parse(figure.figure.svg()).count("g", class: "panel"), 3)
     }
+
+    /// A task that never chooses a mode (countdown written DIRECT): accuracy
+    /// per size over RL, each point a colour, with the search's retries; sizes
+    /// named as eval.csv's difficulty names them; the caption gives the
+    /// smallest gain of any seed.
+    func testPointsWithoutAModeChoiceDrawAccuracyOverRL() throws {
+        let spec = try SweepSpec(json: #"{"axes": {"sft-think-fraction": [0, 1]}, "seeds": [1, 2]}"#)
+        let columns = ["phase", "step", "digits", "difficulty", "problems", "selection", "accuracy", "think_fraction",
+                       "completion_tokens_mean", "retry_fraction"]
+        func run(_ think: Double, seed: Double) -> SweepRunData {
+            var rows: [[String]] = []
+            for (phase, step) in [("sft", 1500), ("rl", 100), ("rl", 200)] {
+                let s = phase == "sft" ? 0 : step
+                for selection in ["greedy", "sample"] {
+                    for d in 3...4 {
+                        // Accuracy 0.3 − 0.1·(d − 3) + gain·s, the gain per step 0.001·seed (THINK: half).
+                        let accuracy = 0.3 - 0.1 * Double(d - 3) + 0.001 * seed * Double(s) * (think == 1 ? 0.5 : 1)
+                        rows.append([phase, String(step), String(d), "\(d) numbers", "500", selection, CSVField.double(accuracy).text,
+                                     CSVField.double(think).text, CSVField.double(10 + Double(s) / 100).text, think == 1 ? "0.25" : "0"])
+                    }
+                }
+            }
+            return SweepRunData(point: "sft-think-fraction=\(think)", seed: String(Int(seed)), axisValues: [think == 1 ? "1" : "0"], batchSize: 256,
+                                progress: CSVTable(columns: ["step", "accuracy"], rows: [["0", "0.2"]]),
+                                evaluations: CSVTable(columns: columns, rows: rows))
+        }
+        let results = SweepResults(spec: spec, runs: [run(0, seed: 1), run(0, seed: 2), run(1, seed: 1), run(1, seed: 2)])
+        let figures = results.languageModelFigures()
+        XCTAssertEqual(figures.map(\.file), ["lm-over-rl.svg"])
+        let figure = try XCTUnwrap(figures.first)
+        XCTAssertEqual(figure.title, "RL from SFT, greedy held-out accuracy after 200 steps: sft-think-fraction 0: 3 numbers 30% → 60%, 4 numbers 20% → 50%; sft-think-fraction 1: 3 numbers 30% → 45%, 4 numbers 20% → 35%")
+        XCTAssertTrue(figure.caption.contains("sft-think-fraction 0, 3 numbers +20.0 points; sft-think-fraction 0, 4 numbers +20.0 points; sft-think-fraction 1, 3 numbers +10.0 points"), figure.caption)
+        let svg = SVGElements.parse(figure.figure.svg())
+        XCTAssertEqual(svg.count("g", class: "panel"), 4, "a panel per size, the length, the retries")
+        XCTAssertEqual(svg.count("path", class: "series"), 2 * 4 + 2 + 2)
+        XCTAssertEqual(SweepResults.adjective("4 numbers"), "4-number")
+        XCTAssertEqual(SweepResults.adjective("1 digit"), "1-digit")
+    }
 }

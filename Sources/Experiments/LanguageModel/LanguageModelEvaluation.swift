@@ -38,9 +38,14 @@ enum LanguageModelEvaluation {
         var (chosenRight, covered) = (0, 0)
         // A search's attempts and retries over every completion (tasks that count them).
         var (attempts, retries, searched) = (0, 0, 0)
+        // The steps of working written, and those the task's step checker labels right.
+        var (steps, rightSteps) = (0, 0)
         for (i, problem) in problems.enumerated() {
             let group = completions[(i * samples)..<((i + 1) * samples)].map(\.tokens)
             for tokens in group {
+                let labels = task.stepCorrectness(of: tokens, for: problem)
+                steps += labels.count
+                rightSteps += labels.filter { $0 }.count
                 guard let made = task.attempts(of: tokens, for: problem) else { continue }
                 attempts += made.count
                 retries += made.retriedAfterMiss ? 1 : 0
@@ -78,6 +83,7 @@ enum LanguageModelEvaluation {
             "completion_tokens_mean": .double(Double(tokens) / Double(max(completions.count, 1))),
             "tokens_per_second": .double(Double(tokens) / seconds),
             "think_budget": thinkBudget.map { .int($0) } ?? .missing,
+            "step_accuracy": steps > 0 ? .double(Double(rightSteps) / Double(steps)) : .missing,
             "attempts_mean": searched > 0 ? .double(Double(attempts) / Double(searched)) : .missing,
             "retry_fraction": searched > 0 ? .double(Double(retries) / Double(searched)) : .missing,
         ]

@@ -54,7 +54,7 @@ struct LanguageModelLoop<Task: TextTask> {
     static var evaluationColumns: [String] {
         ["phase", "step", "digits", "difficulty", "problems", "samples", "temperature", "selection", "accuracy", "coverage",
          "think_fraction", "completion_tokens_mean", "tokens_per_second", "think_budget", "loss", "parameters",
-         "non_embedding_parameters", "attempts_mean", "retry_fraction"]
+         "non_embedding_parameters", "step_accuracy", "attempts_mean", "retry_fraction"]
     }
 
     init(task: Task, config: RunConfig, settings: LanguageModelSettings, directory: RunDirectory, resuming: Bool,
