@@ -6,8 +6,9 @@ import Plotting
 /// at its start (`thinking-over-rl.svg` is about that) nor compares think
 /// costs or algorithms (`router.svg`, `rl-methods.svg`): held-out accuracy
 /// per size over RL steps, greedy and one sample, each point a colour; the
-/// sampled completion length; and, for a task whose working is a search
-/// (countdown), how often a sampled completion tries again after a miss.
+/// sampled completion length; and, where the completions write working,
+/// the fraction of its steps that are right and, for a task whose working is
+/// a search (countdown), how often a completion tries again after a miss.
 /// The title gives each size's greedy accuracy after SFT and after RL, the
 /// caption the smallest gain of any seed.
 extension SweepResults {
@@ -50,13 +51,15 @@ extension SweepResults {
         }
         panels.append(LinePlot(title: "Sampled completion length, all sizes", xLabel: "RL step (0: after SFT)", yLabel: "tokens per completion",
                                series: lengths, width: 520, height: 340))
-        if let retries {
+        // A search's retries, and the steps of working the task's step checker labels right (both unpaid by the reward).
+        for (values, title, yLabel) in [(retries, "Sampled completions that try again after a miss", "fraction of completions"),
+                                        (textEvaluations("step_accuracy"), "Sampled steps of working that are right", "fraction of steps")] {
+            guard let values else { continue }
             let series = points.enumerated().map { color, p in
-                LinePlot.Series(name: single ? "all sizes" : p.label, means: curve(retries, p.point, "sample", nil), style: .lineAndMarkers, color: color)
+                LinePlot.Series(name: single ? "all sizes" : p.label, means: curve(values, p.point, "sample", nil), style: .lineAndMarkers, color: color)
             }.filter { !$0.points.isEmpty }
             if !series.isEmpty {
-                panels.append(LinePlot(title: "Sampled completions that try again after a miss", xLabel: "RL step (0: after SFT)",
-                                       yLabel: "fraction of completions", yRange: 0...1, series: series, width: 520, height: 340))
+                panels.append(LinePlot(title: title, xLabel: "RL step (0: after SFT)", yLabel: yLabel, yRange: 0...1, series: series, width: 520, height: 340))
             }
         }
 

@@ -48,8 +48,10 @@ struct Train: ParsableCommand {
                 throw ValidationError("--algo \(algo.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (\(PolicyAlgorithmKind.criticFreeNames))")
             }
             let source = (env?.type ?? EnvironmentRegistry.defaultEnvironment) as? any TextTaskSource.Type
+            // The environment's own flags that only its MLP environment reads (another's are refused when applied).
             if let source, let flag = environmentArguments.first(where: { argument in
-                argument.hasPrefix("--") && !source.textTaskFlags.contains(String(argument.prefix { $0 != "=" }))
+                let name = String(argument.prefix { $0 != "=" })
+                return argument.hasPrefix("--") && source.trainingFlagNames.contains { "--\($0.name)" == name } && !source.textTaskFlags.contains(name)
             }) {
                 throw ValidationError("\(flag.prefix { $0 != "=" }) sets the MLP policy's \(source.name) environment; with --policy transformer only \(source.textTaskFlags.joined(separator: ", ")) apply")
             }

@@ -237,4 +237,43 @@ final class LanguageModelRunTests: XCTestCase {
             }
         }
     }
+
+    /// Countdown, a task with its own vocabulary and answers: a tiny run
+    /// builds the model on 24 tokens, fits its context to the worked
+    /// examples, and eval.csv counts the search (plays, retries) and the
+    /// moves' correctness per size, named `3 numbers`.
+    func testCountdownRunCountsItsSearch() throws {
+        let dir = try TemporaryDirectory()
+        var config = RunConfig.defaults(for: CountdownSettings.self)
+        var countdown = CountdownSettings()
+        countdown.evalProblems = 16
+        countdown.evalEvery = 2
+        config.environment = countdown
+        var settings = LanguageModelSettings()
+        (settings.layers, settings.dModel, settings.heads) = (1, 16, 2)
+        settings.sftExamples = 64
+        settings.sft.steps = 8
+        settings.sft.batchSize = 8
+        settings.sft.warmupSteps = 2
+        settings.rlSteps = 2
+        settings.promptsPerStep = 4
+        config.useLanguageModel(settings)
+        config.environment = countdown
+        config.fitContextToTextTask()
+        XCTAssertEqual(config.languageModel?.context, 112, "97 tokens, rounded up to a multiple of 16")
+        config.ppo.groupSize = 4
+        config.run.runsDir = dir.path
+        config.run.runName = "countdown"
+        try config.validate()
+        let (directory, outcome) = try TrainingRun.start(config, options: RunFixtures.quiet())
+        XCTAssertEqual(outcome, .finished)
+        let evaluations = try CSVTable(path: directory.evaluations)
+        XCTAssertEqual(Set(try evaluations.column("difficulty")), ["3 numbers", "4 numbers"])
+        XCTAssertEqual(try evaluations.doubles("parameters").first ?? nil,
+                       Double(try XCTUnwrap(config.languageModel).transformerConfig(for: countdown.textTask).parameterCount()))
+        for column in ["attempts_mean", "retry_fraction", "step_accuracy"] {
+            XCTAssertTrue(try evaluations.doubles(column).allSatisfy { $0.map { (0...3).contains($0) } ?? (column == "step_accuracy") }, column)
+        }
+        XCTAssertEqual(try RunRecord.read(from: directory).config.textTask?.vocabulary.count, 24)
+    }
 }

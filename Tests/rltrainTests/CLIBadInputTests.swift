@@ -17,6 +17,7 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
         let runs = dir.file("runs")
         let grid = ["--env", "gridworld", "--runs-dir", runs]
         let arith = ["--env", "arithmetic", "--runs-dir", runs]
+        let countdown = ["--env", "countdown", "--runs-dir", runs]
         let cases: [([String], String)] = [
             (grid + ["--num-steps", "nan"], "--num-steps"), (grid + ["--num-steps=-3"], "--num-steps must be a positive integer"),
             (grid + ["--num-steps", "0"], "--num-steps"), (grid + ["--num-envs", "0"], "--num-envs"),
@@ -102,7 +103,14 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
             (arith + ["--policy", "transformer", "--demos", "10"], "--demos sets the MLP policy's arithmetic environment; with --policy transformer only --digits, --think-cost, --eval-problems, --eval-every apply"),
             (arith + ["--policy", "transformer", "--think-budget=2"], "--think-budget sets the MLP policy's arithmetic environment"),
             (arith + ["--policy", "mlp", "--sft-only"], "--sft-only applies to --policy transformer only"),
-            (grid + ["--policy", "transformer"], "--env gridworld has none (text tasks: arithmetic, multiplication)"),
+            (grid + ["--policy", "transformer"], "--env gridworld has none (text tasks: arithmetic, multiplication, countdown)"),
+            // Countdown: a text task only.
+            (countdown, "--env countdown is a text task: train it with --policy transformer"),
+            (countdown + ["--policy", "transformer", "--numbers", "5"], "--numbers must be within 3-4, got 5-5"),
+            (countdown + ["--policy", "transformer", "--numbers", "four"], "--numbers: 'four' is not"),
+            (countdown + ["--policy", "transformer", "--miss-fraction", "-0.1"], "--miss-fraction must be between 0 and 1"),
+            (countdown + ["--policy", "transformer", "--context", "64"], "--context 64 is shorter than the longest prompt plus its worked completion (97 tokens)"),
+            (countdown + ["--policy", "transformer", "--digits", "3"], "--digits is an option of"),
             (["--resume", dir.path, "--policy", "transformer"], "give no other flag (got --policy)"),
         ]
         for (arguments, fragment) in cases {
