@@ -1,5 +1,10 @@
 import RL
 
+extension TaskDefinition {
+    /// Whether only the language-model policy learns this task (it has no MLP environment).
+    public static var isTextOnly: Bool { Env.self == TextOnlyEnvironment.self }
+}
+
 /// The `Env` of a task only the language-model policy learns (countdown):
 /// no case, so no value — an MLP run of such a task stops at
 /// `makeEnvironment`, which throws, before anything is built.

@@ -27,10 +27,11 @@ enum HelpText {
     /// A default that differs between environments, read from the
     /// registry: "500000 gridworld, 400000 arithmetic, 200000 multiplication";
     /// environments that share a value are named together ("1 arithmetic
-    /// and multiplication"), and one value for all is given alone.
+    /// and multiplication"), and one value for all is given alone. A
+    /// text-only environment (countdown) has no MLP defaults to list.
     static func perEnvironment(_ value: (PPOConfig, Int) -> String) -> String {
         var groups: [(value: String, names: [String])] = []
-        for type in EnvironmentRegistry.all {
+        for type in EnvironmentRegistry.all where !type.isTextOnly {
             var ppo = PPOConfig()
             var envsPerWorker = 8
             type.adjustDefaults(&ppo, envsPerWorker: &envsPerWorker)

@@ -40,6 +40,8 @@ struct LanguageModelOptions: ParsableArguments {
     var promptsPerStep: Int?
     @Option(parsing: .unconditional, help: "Sampling temperature of RL's completions (default 1).")
     var temperature: Double?
+    @Option(parsing: .unconditional, help: "Process reward: RL's reward gains this times the fraction of the working's steps that are right (default 0: the outcome alone).")
+    var stepReward: Double?
 
     var isTransformer: Bool { policy == .transformer }
 
@@ -49,7 +51,7 @@ struct LanguageModelOptions: ParsableArguments {
          ("sft-examples", sftExamples != nil), ("sft-steps", sftSteps != nil), ("sft-batch", sftBatch != nil),
          ("sft-learning-rate", sftLearningRate != nil), ("sft-think-fraction", sftThinkFraction != nil),
          ("sft-only", sftOnly), ("rl-steps", rlSteps != nil), ("prompts-per-step", promptsPerStep != nil),
-         ("temperature", temperature != nil),
+         ("temperature", temperature != nil), ("step-reward", stepReward != nil),
         ].filter(\.1).map { "--\($0.0)" }
     }
 
@@ -70,5 +72,6 @@ struct LanguageModelOptions: ParsableArguments {
         if let rlSteps { s.rlSteps = rlSteps }
         if let promptsPerStep { s.promptsPerStep = promptsPerStep }
         if let temperature { s.temperature = temperature }
+        if let stepReward { s.stepReward = stepReward }
     }
 }

@@ -137,6 +137,24 @@ final class LanguageModelRunTests: XCTestCase {
         XCTAssertLessThanOrEqual(paid, 0.01 * (costly.tokens - 3) + 1e-6, "at most C per token other than the mode, > and <eos>")
     }
 
+    /// RL's reward: the outcome, less the think cost per token of working,
+    /// plus the step reward times the fraction of right steps.
+    func testStepRewardPaysTheFractionOfRightSteps() throws {
+        let task = CountdownTextTask()
+        let p = CountdownProblem(numbers: [2, 3, 4], target: 14,
+                                 solution: [CountdownMove(left: 3, op: .times, right: 4), CountdownMove(left: 12, op: .plus, right: 2)])
+        func reward(_ text: String, cost: Double = 0, step: Double) throws -> Double {
+            LanguageModelLoop<CountdownTextTask>.reward(of: try XCTUnwrap(task.vocabulary.encode(text)), for: p, task: task,
+                                                        thinkCost: cost, stepReward: step)
+        }
+        XCTAssertEqual(try reward("T3*4=12|12+2=14|>3*4+2<eos>", step: 0), 1)
+        XCTAssertEqual(try reward("T3*4=12|12+2=14|>3*4+2<eos>", step: 0.5), 1.5)
+        XCTAssertEqual(try reward("T3*4=13|13+2=15|>2+3*4<eos>", step: 0.5), 1.25, "one of two steps right")
+        XCTAssertEqual(try reward("T3*4=12|12+2=14|>3*4<eos>", step: 0.5), 0.5, "right steps, wrong answer")
+        XCTAssertEqual(try reward("D2+3*4<eos>", step: 0.5), 1, "no working, no step reward")
+        XCTAssertEqual(try reward("T3*4=12|12+2=14|>3*4+2<eos>", cost: 0.01, step: 0.5), 1.5 - 0.01 * 15, accuracy: 1e-12)
+    }
+
     /// `rltrain eval` on a language-model run: greedy, majority and pass@N
     /// rows appended to eval.csv; flags it cannot honour refused.
     func testEvaluationAppendsRowsAndRefusesWhatItCannotDo() throws {

@@ -111,6 +111,9 @@ final class CLIBadInputTests: RLTrainProcessTestCase {
             (countdown + ["--policy", "transformer", "--miss-fraction", "-0.1"], "--miss-fraction must be between 0 and 1"),
             (countdown + ["--policy", "transformer", "--context", "64"], "--context 64 is shorter than the longest prompt plus its worked completion (97 tokens)"),
             (countdown + ["--policy", "transformer", "--digits", "3"], "--digits is an option of"),
+            (arith + ["--policy", "transformer", "--step-reward", "-1"], "--step-reward must be within 0-10, got -1.0"),
+            (arith + ["--policy", "transformer", "--step-reward", "0.5", "--algo", "expert-iteration"], "--step-reward does not apply to --algo expert-iteration"),
+            (arith + ["--step-reward", "0.5"], "--step-reward applies to --policy transformer only"),
             (["--resume", dir.path, "--policy", "transformer"], "give no other flag (got --policy)"),
         ]
         for (arguments, fragment) in cases {

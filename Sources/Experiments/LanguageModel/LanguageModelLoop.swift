@@ -213,10 +213,9 @@ struct LanguageModelLoop<Task: TextTask> {
             let completions = sampler.sample(model, prompts: prompts, maxNewTokens: limit,
                                              temperature: Float(settings.temperature), stopToken: Vocabulary.eos, rngs: &rngs)
             let scoreStart = clock.now
-            // The checker's 1 or 0, less `--think-cost` per token of working.
             let parsed = completions.map { task.read($0.tokens) }
             let rewards = completions.indices.map { i in
-                Float(task.reward(of: completions[i].tokens, for: problems[i / g]) - thinkCost * Double(parsed[i].thinkingLength))
+                Float(Self.reward(of: completions[i].tokens, for: problems[i / g], task: task, thinkCost: thinkCost, stepReward: settings.stepReward))
             }
             let updateStart = clock.now
             let log = update.step(&model, on: .init(prompts: prompts, completions: completions, rewards: rewards, groupSize: g),
@@ -335,6 +334,19 @@ struct LanguageModelLoop<Task: TextTask> {
     /// The greedy rows' longest size: progress.csv's `accuracy`.
     private func longestGreedyAccuracy(_ rows: [[String: CSVField]]) -> CSVField {
         rows.last { $0["selection"] == .text("greedy") }?["accuracy"] ?? .missing
+    }
+
+    /// RL's reward of one completion: the checker's 1 or 0, less
+    /// `--think-cost` per token of working, plus `--step-reward` times the
+    /// fraction of its working steps the task's step checker labels right
+    /// (a process reward; nothing for a completion without working).
+    static func reward(of completion: [Int], for problem: Task.Problem, task: Task, thinkCost: Double, stepReward: Double) -> Double {
+        var reward = task.reward(of: completion, for: problem) - thinkCost * Double(task.read(completion).thinkingLength)
+        if stepReward > 0 {
+            let labels = task.stepCorrectness(of: completion, for: problem)
+            if !labels.isEmpty { reward += stepReward * Double(labels.filter { $0 }.count) / Double(labels.count) }
+        }
+        return reward
     }
 
     /// "held-out greedy accuracy 1d 100.0% · 2d 88.6% · 3d 61.6% │ sampled: thinks 54% · 78% · 59%".

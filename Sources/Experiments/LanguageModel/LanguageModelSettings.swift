@@ -30,6 +30,10 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
     public var promptsPerStep = 32
     /// Sampling temperature of RL's completions.
     public var temperature = 1.0
+    /// A process reward: RL's reward gains this times the fraction of the
+    /// completion's working steps the task's step checker labels right (0
+    /// for a completion without working); 0 pays the outcome alone.
+    public var stepReward = 0.0
 
     public init() {}
 
@@ -72,10 +76,34 @@ public struct LanguageModelSettings: Codable, Sendable, Equatable {
         if !(0...1).contains(sftThinkFraction) { return "--sft-think-fraction must be within 0-1, got \(sftThinkFraction)" }
         if !(sft.learningRate > 0 && sft.learningRate < 1) { return "--sft-learning-rate must be in (0, 1), got \(sft.learningRate)" }
         if !(temperature > 0 && temperature <= 10) { return "--temperature must be in (0, 10], got \(temperature)" }
+        if !(0...10).contains(stepReward) { return "--step-reward must be within 0-10, got \(stepReward)" }
         if sftExamples > 10_000_000 || sft.steps > 10_000_000 || rlSteps > 10_000_000 || sft.batchSize > 100_000
             || promptsPerStep > 100_000 {
             return "a count is out of range: examples, steps and batches at most 10,000,000, 100,000 per batch"
         }
         return nil
+    }
+}
+
+extension LanguageModelSettings {
+    enum CodingKeys: String, CodingKey {
+        case layers, dModel, heads, context, sftExamples, sftThinkFraction, sft, sftOnly, rlSteps, promptsPerStep, temperature, stepReward
+    }
+
+    /// Reads config.json; a run written before `stepReward` existed paid the outcome alone.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        layers = try c.decode(Int.self, forKey: .layers)
+        dModel = try c.decode(Int.self, forKey: .dModel)
+        heads = try c.decode(Int.self, forKey: .heads)
+        context = try c.decode(Int.self, forKey: .context)
+        sftExamples = try c.decode(Int.self, forKey: .sftExamples)
+        sftThinkFraction = try c.decode(Double.self, forKey: .sftThinkFraction)
+        sft = try c.decode(SupervisedFineTuning.self, forKey: .sft)
+        sftOnly = try c.decode(Bool.self, forKey: .sftOnly)
+        rlSteps = try c.decode(Int.self, forKey: .rlSteps)
+        promptsPerStep = try c.decode(Int.self, forKey: .promptsPerStep)
+        temperature = try c.decode(Double.self, forKey: .temperature)
+        stepReward = try c.decodeIfPresent(Double.self, forKey: .stepReward) ?? 0
     }
 }

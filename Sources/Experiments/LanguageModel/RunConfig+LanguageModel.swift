@@ -41,6 +41,9 @@ extension RunConfig {
         guard ppo.algorithm.groupRelative(ppo) != nil else {
             throw ConfigError("--algo \(ppo.algorithm.rawValue) needs a critic; the transformer policy trains with a critic-free algorithm (\(PolicyAlgorithmKind.criticFreeNames))")
         }
+        if settings.stepReward > 0 && ppo.algorithm.rawValue == "expert-iteration" {
+            throw ConfigError("--step-reward does not apply to --algo expert-iteration, which keeps the completions the checker accepts")
+        }
         if ppo.groupSize < 2 { throw ConfigError("--group-size must be at least 2 for a group-relative advantage, got \(ppo.groupSize)") }
         // Data parallelism splits each SFT batch and each step's prompts over the ranks.
         if run.ranks > min(settings.sft.batchSize, settings.promptsPerStep) {
@@ -69,8 +72,10 @@ extension RunConfig {
 
     /// When `--context` is not given and the default is too short for the
     /// task's worked examples, the shortest multiple of 16 that holds them.
+    /// Settings the environment refuses are left to `validate()` to name.
     public mutating func fitContextToTextTask() {
-        guard var settings = languageModel, let needed = longestTextSequence, needed > settings.context else { return }
+        guard (try? environment.validate()) != nil,
+              var settings = languageModel, let needed = longestTextSequence, needed > settings.context else { return }
         settings.context = (needed + 15) / 16 * 16
         languageModel = settings
     }
