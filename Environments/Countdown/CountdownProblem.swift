@@ -28,7 +28,11 @@ public struct CountdownProblem: Sendable, Hashable {
     /// No move writes a value above this.
     public static let largestValue = 999
 
+    /// `solution` must be a play on `numbers` that ends on `target` (each
+    /// move combining two values on the table), each miss a play on them.
     public init(numbers: [Int], target: Int, solution: [CountdownMove], misses: [[CountdownMove]] = []) {
+        precondition(Self.ends(solution, on: numbers) == target && misses.allSatisfy { Self.ends($0, on: numbers) != nil },
+                     "a countdown solution must be a play on the numbers that reaches the target")
         self.numbers = numbers.sorted()
         self.target = target
         self.solution = solution
@@ -84,6 +88,20 @@ public struct CountdownProblem: Sendable, Hashable {
             pool.append(move.value)
         }
         return moves
+    }
+
+    /// Where a play on `numbers` ends: its last value, nil unless every move
+    /// takes two values on the table and the play uses them all.
+    static func ends(_ moves: [CountdownMove], on numbers: [Int]) -> Int? {
+        var table = numbers
+        for move in moves {
+            guard let i = table.firstIndex(of: move.left) else { return nil }
+            table.remove(at: i)
+            guard let j = table.firstIndex(of: move.right) else { return nil }
+            table.remove(at: j)
+            table.append(move.value)
+        }
+        return table.count == 1 ? table[0] : nil
     }
 
     /// The held-out split: one (numbers, target) in 8, by `HeldOutSplit`'s hash.
