@@ -81,6 +81,14 @@ public struct CountdownTextTask: TextTask {
         return expression.numbers == problem.numbers && expression.value == problem.target ? 1 : 0
     }
 
+    /// Majority vote counts an expression by the value it reaches, and only
+    /// one that uses the given numbers: different right expressions agree.
+    public func voteKey(of completion: [Int], for problem: CountdownProblem) -> [Int]? {
+        guard let answer = read(completion).answer, let expression = CountdownExpression(parsing: vocabulary.decode(answer)),
+              expression.numbers == problem.numbers else { return nil }
+        return [expression.value]
+    }
+
     /// Per move written: `a op b=c` with c = a op b and a, b on the table —
     /// the numbers given, less those used, plus the values written, afresh
     /// at each attempt's first move.

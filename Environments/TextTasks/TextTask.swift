@@ -69,6 +69,9 @@ public protocol TextTask: Sendable {
     /// search counts them (`eval.csv`'s `attempts_mean`, `retry_fraction`);
     /// nil (the default) for one whose working is a single derivation.
     func attempts(of completion: [Int], for problem: Problem) -> (count: Int, retriedAfterMiss: Bool)?
+    /// What majority vote counts a completion's answer as; nil keeps it out
+    /// of the vote. Defaults to its answer's tokens when it is well-formed.
+    func voteKey(of completion: [Int], for problem: Problem) -> [Int]?
 }
 
 extension TextTask {
@@ -79,6 +82,8 @@ extension TextTask {
     public func attempts(of completion: [Int], for problem: Problem) -> (count: Int, retriedAfterMiss: Bool)? { nil }
 
     public func isAnswerToken(_ token: Int) -> Bool { Vocabulary.isDigit(token) }
+
+    public func voteKey(of completion: [Int], for problem: Problem) -> [Int]? { read(completion).answer }
 
     /// A completion read back with this task's answer tokens.
     public func read(_ completion: [Int]) -> TextCompletion {

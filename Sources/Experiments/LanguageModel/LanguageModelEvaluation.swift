@@ -52,12 +52,12 @@ enum LanguageModelEvaluation {
                 searched += 1
             }
             let right = group.map { task.reward(of: $0, for: problem) == 1 }
-            // Majority: the most frequent well-formed answer (the first to reach the count on ties).
+            // Majority: the most frequent answer, as the task counts answers (the first to reach the count on ties).
             var votes: [[Int]: Int] = [:]
             var chosen = 0
             var best = 0
             for (s, tokens) in group.enumerated() {
-                guard let answer = task.read(tokens).answer else { continue }
+                guard let answer = task.voteKey(of: tokens, for: problem) else { continue }
                 votes[answer, default: 0] += 1
                 if votes[answer]! > best { (best, chosen) = (votes[answer]!, s) }
             }

@@ -85,6 +85,12 @@ final class CountdownTests: XCTestCase {
                                ("D(3+4)*2", 0), ("D(3+4)*2<eos><eos>", 0), ("T3+4=7|>(3+4)*2>2<eos>", 0), ("(3+4)*2<eos>", 0)] {
             XCTAssertEqual(task.reward(of: tokens(text), for: p), reward, text)
         }
+        // Majority vote: right expressions agree on their value; one misusing the numbers has no vote.
+        XCTAssertEqual(task.voteKey(of: tokens("D(3+4)*2<eos>"), for: p), [14])
+        XCTAssertEqual(task.voteKey(of: tokens("D2+3*4<eos>"), for: p), [14])
+        XCTAssertEqual(task.voteKey(of: tokens("D2*3+4<eos>"), for: p), [10])
+        XCTAssertNil(task.voteKey(of: tokens("D3*4+2+2<eos>"), for: p))
+        XCTAssertNil(task.voteKey(of: tokens("D(3+4)*2"), for: p))
         let long = tokens("T" + String(repeating: "2+3=5|", count: 20) + ">(3+4)*2<eos>")
         XCTAssertEqual(task.reward(of: long, for: p), 0)
         var rng = RNG(seed: 5)
