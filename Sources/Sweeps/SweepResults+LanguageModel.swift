@@ -134,6 +134,7 @@ extension SweepResults {
         guard sampleCounts.count >= 2 || budgets.count >= 2 else { return nil }
         var panels: [LinePlot] = [], findings: [String] = []
         let pct = { (v: Double) in String(format: "%.0f%%", 100 * v) }
+        let size = sizeLabels()
         for d in digits {
             var series: [LinePlot.Series] = []
             for (color, (selection, name)) in [("majority", "majority vote"), ("oracle", "pass@N (any sample right)"),
@@ -148,17 +149,17 @@ extension SweepResults {
                 // The finding, on the longest problems.
                 if d == digits.last, selection == "majority", let first = stats.first, let last = stats.last {
                     let greedy = value[Key(digits: d, selection: "greedy", samples: 1)].flatMap(SampleStatistics.init)
-                    findings.append("on \(d)-digit problems a vote of \(sampleCounts.last!) samples moves accuracy from \(pct(first.y.mean)) to \(pct(last.y.mean))"
+                    findings.append("on \(Self.adjective(size(d))) problems a vote of \(sampleCounts.last!) samples moves accuracy from \(pct(first.y.mean)) to \(pct(last.y.mean))"
                                     + (greedy.map { " (greedy \(pct($0.mean)))" } ?? ""))
                 }
                 if d == digits.last, selection == "oracle", let last = stats.last { findings.append("pass@\(sampleCounts.last!) reaches \(pct(last.y.mean))") }
                 if d == digits.last, selection == "budget", let first = stats.first, let last = stats.last, let low = budgets.first, let high = budgets.last {
-                    findings.append("on \(d)-digit problems, cutting the working at \(low) to \(high) tokens moves greedy accuracy from \(pct(first.y.mean)) to \(pct(last.y.mean))")
+                    findings.append("on \(Self.adjective(size(d))) problems, cutting the working at \(low) to \(high) tokens moves greedy accuracy from \(pct(first.y.mean)) to \(pct(last.y.mean))")
                 }
             }
             let greedy = value[Key(digits: d, selection: "greedy", samples: 1)].flatMap(SampleStatistics.init)
             panels.append(LinePlot(
-                title: "\(d)-digit problems", xLabel: "tokens per problem (log; " + [
+                title: "\(Self.adjective(size(d))) problems", xLabel: "tokens per problem (log; " + [
                     sampleCounts.isEmpty ? nil : "\(sampleCounts.map(String.init).joined(separator: ", ")) samples",
                     budgets.isEmpty ? nil : "working cut at \(budgets.map(String.init).joined(separator: ", "))",
                 ].compactMap { $0 }.joined(separator: "; ") + ")",
