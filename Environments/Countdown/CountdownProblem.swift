@@ -95,13 +95,21 @@ public struct CountdownProblem: Sendable, Hashable {
     static func ends(_ moves: [CountdownMove], on numbers: [Int]) -> Int? {
         var table = numbers
         for move in moves {
-            guard let i = table.firstIndex(of: move.left) else { return nil }
-            table.remove(at: i)
-            guard let j = table.firstIndex(of: move.right) else { return nil }
-            table.remove(at: j)
-            table.append(move.value)
+            guard take(move, from: &table, writing: move.value) else { return nil }
         }
         return table.count == 1 ? table[0] : nil
+    }
+
+    /// One move on the table: takes its left operand, then its right, and
+    /// puts `value` back; false (the table as far as the move got) when an
+    /// operand is not there.
+    static func take(_ move: CountdownMove, from table: inout [Int], writing value: Int) -> Bool {
+        guard let i = table.firstIndex(of: move.left) else { return false }
+        table.remove(at: i)
+        guard let j = table.firstIndex(of: move.right) else { return false }
+        table.remove(at: j)
+        table.append(value)
+        return true
     }
 
     /// The held-out split: one (numbers, target) in 8, by `HeldOutSplit`'s hash.

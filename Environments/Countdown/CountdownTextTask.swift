@@ -76,17 +76,21 @@ public struct CountdownTextTask: TextTask {
     /// each given number once and equals the target; any right expression
     /// scores, not only the worked example's.
     public func reward(of completion: [Int], for problem: CountdownProblem) -> Double {
-        guard completion.count <= maxCompletionLength(for: problem), let answer = read(completion).answer,
-              let expression = CountdownExpression(parsing: vocabulary.decode(answer)) else { return 0 }
-        return expression.numbers == problem.numbers && expression.value == problem.target ? 1 : 0
+        guard completion.count <= maxCompletionLength(for: problem) else { return 0 }
+        return expression(of: completion, for: problem)?.value == problem.target ? 1 : 0
     }
 
     /// Majority vote counts an expression by the value it reaches, and only
     /// one that uses the given numbers: different right expressions agree.
     public func voteKey(of completion: [Int], for problem: CountdownProblem) -> [Int]? {
+        expression(of: completion, for: problem).map { [$0.value] }
+    }
+
+    /// The well-formed completion's expression, if it uses the given numbers exactly once each.
+    private func expression(of completion: [Int], for problem: CountdownProblem) -> CountdownExpression? {
         guard let answer = read(completion).answer, let expression = CountdownExpression(parsing: vocabulary.decode(answer)),
               expression.numbers == problem.numbers else { return nil }
-        return [expression.value]
+        return expression
     }
 
     /// Per move written: `a op b=c` with c = a op b and a, b on the table —
@@ -98,11 +102,7 @@ public struct CountdownTextTask: TextTask {
         return read(completion).steps.enumerated().map { index, step in
             if index % movesPerPlay == 0 { table = problem.numbers }
             guard let (move, written) = Self.move(vocabulary.decode(step)),
-                  let i = table.firstIndex(of: move.left) else { return false }
-            table.remove(at: i)
-            guard let j = table.firstIndex(of: move.right) else { return false }
-            table.remove(at: j)
-            table.append(written)
+                  CountdownProblem.take(move, from: &table, writing: written) else { return false }
             return written == move.value
         }
     }
